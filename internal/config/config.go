@@ -1,0 +1,153 @@
+// Package config holds Minzheng's typed configuration. Values come, in rising precedence, from
+// defaults in code, MINZHENG_* environment variables (or, for secrets, a file named by
+// MINZHENG_*_FILE, so that a DSN with a password need not sit in the environment), and
+// command-line flags. Validate rejects a bad value at start-up with one line naming it.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/minzheng/minzheng/internal/db"
+)
+
+// Config is everything a subcommand may need. Not every subcommand uses every field.
+type Config struct {
+	// Addr is the HTTP listen address for serve and demo.
+	Addr string
+	// DataDir holds the SQLite database, the demo's generated keys and uploaded files.
+	DataDir string
+	// DB is a SQLite file path or a postgres:// DSN; empty means DataDir/minzheng.db.
+	DB string
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// LogFormat is text (for a terminal) or json (for a log collector).
+	LogFormat string
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Addr:      "127.0.0.1:8080",
+		DataDir:   "./minzheng-data",
+		LogLevel:  "info",
+		LogFormat: "text",
+	}
+}
+
+// FromEnv overlays the MINZHENG_* environment (read through getenv, so tests can pass a map) on c.
+// A variable NAME_FILE names a file whose trimmed content is the value; it is an error to set both.
+func (c *Config) FromEnv(getenv func(string) string) error {
+	fields := []struct {
+		name string
+		dst  *string
+	}{
+		{"MINZHENG_ADDR", &c.Addr},
+		{"MINZHENG_DATA", &c.DataDir},
+		{"MINZHENG_DB", &c.DB},
+		{"MINZHENG_LOG_LEVEL", &c.LogLevel},
+		{"MINZHENG_LOG_FORMAT", &c.LogFormat},
+	}
+	for _, f := range fields {
+		v, err := lookup(getenv, f.name)
+		if err != nil {
+			return err
+		}
+		if v != "" {
+			*f.dst = v
+		}
+	}
+	return nil
+}
+
+func lookup(getenv func(string) string, name string) (string, error) {
+	direct, file := getenv(name), getenv(name+"_FILE")
+	if file == "" {
+		return direct, nil
+	}
+	if direct != "" {
+		return "", fmt.Errorf("config: both %s and %s_FILE are set; choose one", name, name)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("config: %s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// AddServeFlags registers --addr on fs.
+func (c *Config) AddServeFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen `address` (env MINZHENG_ADDR)")
+}
+
+// AddDataFlags registers --data and --db on fs: every subcommand that touches data finds the
+// database the same way.
+func (c *Config) AddDataFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `folder` (env MINZHENG_DATA)")
+	fs.StringVar(&c.DB, "db", c.DB, "SQLite file `path` or postgres:// DSN; default DATA/minzheng.db (env MINZHENG_DB or MINZHENG_DB_FILE)")
+}
+
+// AddLogFlags registers --log-level and --log-format on fs.
+func (c *Config) AddLogFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env MINZHENG_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (env MINZHENG_LOG_FORMAT)")
+}
+
+// DSN is the database to open: DB if set, else the SQLite file in DataDir.
+func (c Config) DSN() string {
+	if c.DB != "" {
+		return c.DB
+	}
+	return filepath.Join(c.DataDir, "minzheng.db")
+}
+
+// Validate checks every field and returns the first problem as one line naming the setting.
+func (c Config) Validate() error {
+	if c.DataDir == "" {
+		return errors.New("config: --data must not be empty")
+	}
+	if c.Addr != "" {
+		if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+			return fmt.Errorf("config: --addr %q is not host:port", c.Addr)
+		}
+	}
+	if strings.Contains(c.DB, "://") && !db.IsPostgresDSN(c.DB) {
+		return fmt.Errorf("config: --db %q: only SQLite paths and postgres:// DSNs are supported", redact(c.DB))
+	}
+	if _, err := c.SlogLevel(); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("config: --log-format %q must be text or json", c.LogFormat)
+	}
+	return nil
+}
+
+// SlogLevel converts LogLevel.
+func (c Config) SlogLevel() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, fmt.Errorf("config: --log-level %q must be debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}
+
+// redact hides a password in a DSN before it is printed.
+func redact(dsn string) string {
+	scheme, rest, ok := strings.Cut(dsn, "://")
+	if !ok {
+		return dsn
+	}
+	userinfo, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return dsn
+	}
+	user, _, _ := strings.Cut(userinfo, ":")
+	return scheme + "://" + user + ":***@" + host
+}
