@@ -36,6 +36,21 @@ func SQLite(t testing.TB) *db.DB {
 // variable is unset.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
+	d, err := db.Open(context.Background(), PostgresDSN(t))
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	migrate(t, d)
+	return d
+}
+
+// PostgresDSN creates an empty schema on the server named by MINZHENG_TEST_POSTGRES and returns a
+// DSN whose connections work in it, for tests that open the database themselves (a whole server,
+// a CLI command). The schema is dropped when the test ends; the test is skipped when the variable
+// is unset.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
 		t.Skipf("%s not set", PostgresEnv)
@@ -59,13 +74,7 @@ func Postgres(t testing.TB) *db.DB {
 			t.Logf("drop schema %s: %v", schema, err)
 		}
 	})
-	d, err := db.Open(context.Background(), WithSearchPath(t, base, schema))
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
-	t.Cleanup(func() { d.Close() })
-	migrate(t, d)
-	return d
+	return WithSearchPath(t, base, schema)
 }
 
 // WithSearchPath returns dsn with its search_path set to schema, so every connection of the pool

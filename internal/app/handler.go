@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/minzheng/minzheng/internal/api"
+	"github.com/minzheng/minzheng/internal/httpx"
+	"github.com/minzheng/minzheng/internal/web"
+)
+
+// handler assembles the whole HTTP surface: the HTML site at /, the JSON API at /api/v1, and the
+// operations endpoints /healthz, /readyz and /metrics.
+func (m *Main) handler() (http.Handler, error) {
+	site, err := web.New(web.Deps{DB: m.DB, Log: m.Logger, Now: m.Now})
+	if err != nil {
+		return nil, err
+	}
+	apiHandler := api.New(api.Deps{DB: m.DB, Log: m.Logger})
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := httpx.NewMetrics(reg)
+
+	mux := http.NewServeMux()
+	mux.Handle("/", site)
+	mux.Handle(api.Prefix+"/", apiHandler)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := m.DB.Ping(ctx); err != nil {
+			m.Logger.Warn("readiness check failed", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("database unavailable\n"))
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	onPanic := func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
+			apiHandler.InternalError(w, r)
+			return
+		}
+		site.InternalError(w, r)
+	}
+	return httpx.SecureHeaders(httpx.Observe(m.Logger, metrics, onPanic, mux)), nil
+}

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"sort"
+	"strings"
+)
+
+// NavEntry places a page in the left navigation. Pages register their own entry when they
+// register their route, so the navigation can never link to a page that does not exist.
+type NavEntry struct {
+	// Section is the message key of the module heading, e.g. "nav.section.base".
+	Section string
+	// Label is the message key of the link text.
+	Label string
+	// Order sorts entries within a section and sections by their first entry.
+	Order int
+}
+
+type navItem struct {
+	NavEntry
+	Path   string
+	Active bool
+}
+
+type navSection struct {
+	Title string
+	Items []navItem
+}
+
+// nav collects registered entries; it is filled while the site is built and read-only after.
+type nav struct {
+	items []navItem
+}
+
+func (n *nav) add(path string, e NavEntry) {
+	n.items = append(n.items, navItem{NavEntry: e, Path: path})
+}
+
+// sections groups the entries for rendering, marking the one whose path best matches current.
+func (n *nav) sections(current string) []navSection {
+	items := append([]navItem(nil), n.items...)
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Order < items[j].Order })
+	best := -1
+	for i, it := range items {
+		if it.Path == current || (it.Path != "/" && strings.HasPrefix(current, it.Path+"/")) {
+			if best < 0 || len(it.Path) > len(items[best].Path) {
+				best = i
+			}
+		}
+	}
+	var out []navSection
+	index := map[string]int{}
+	for i, it := range items {
+		it.Active = i == best
+		k, ok := index[it.Section]
+		if !ok {
+			k = len(out)
+			index[it.Section] = k
+			out = append(out, navSection{Title: it.Section})
+		}
+		out[k].Items = append(out[k].Items, it)
+	}
+	return out
+}

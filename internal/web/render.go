@@ -1,0 +1,129 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/minzheng/minzheng/internal/apperr"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// page is what every template receives: the layout's needs plus the page's own Content.
+type page struct {
+	Title     string
+	Nav       []navSection
+	DocNumber string
+	Content   any
+}
+
+// parseTemplates builds one template set per page file, each joined with the layout, so pages
+// may all define "content" without clashing.
+func (s *Site) parseTemplates() error {
+	entries, err := templateFiles.ReadDir("templates")
+	if err != nil {
+		return err
+	}
+	funcs := template.FuncMap{
+		"T":     s.msg.T,
+		"asset": s.assets.url,
+		"num":   formatInt,
+	}
+	s.pages = map[string]*template.Template{}
+	for _, e := range entries {
+		name := e.Name()
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", name, err)
+		}
+		s.pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	return nil
+}
+
+// render writes a full page. It renders into a buffer first so that a template error becomes a
+// clean 500 page instead of half a page.
+func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name, title string, content any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("web: no page template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	p := page{Title: title, Nav: s.nav.sections(r.URL.Path), Content: content}
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		if name == "error" {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+type errorContent struct{ Message string }
+
+// renderError shows the Chinese error page for an error of any kind; internal errors are logged
+// with their detail and shown generically.
+func (s *Site) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.As(err)
+	status := apperr.Status(e.Kind)
+	if e.Kind == apperr.Internal {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		e.Message = s.msg.T("error.internal")
+	}
+	s.render(w, r, status, "error", s.msg.T(statusTitleKey(status)), errorContent{Message: e.Message})
+}
+
+func (s *Site) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.renderError(w, r, err)
+}
+
+func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, apperr.NotFoundf("%s", s.msg.T("error.notfound")))
+}
+
+func statusTitleKey(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "error.title.404"
+	case http.StatusBadRequest:
+		return "error.title.400"
+	case http.StatusForbidden, http.StatusUnauthorized:
+		return "error.title.403"
+	case http.StatusConflict:
+		return "error.title.409"
+	default:
+		return "error.title.500"
+	}
+}
+
+// formatInt writes an integer with thousands separators, as counts appear in Chinese reports.
+func formatInt(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -1,0 +1,110 @@
+// Package web is Minzheng's HTML user interface: server-rendered html/template pages in
+// Simplified Chinese, embedded with their CSS, with no build step, no CDN and no external font,
+// because a bureau's intranet has none of those.
+//
+// The package is a thin adapter: each page file parses the request, calls a domain package and
+// renders a template. Business rules live in the domain packages. Every page registers its route
+// and, if it belongs in the left navigation, its NavEntry, in one call (Site.page), so the
+// navigation links only to pages that exist.
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/msg"
+)
+
+// Deps is what the site needs from the rest of the application.
+type Deps struct {
+	DB  *db.DB
+	Log *slog.Logger
+	// Now is the clock; deadlines and "today" come from it, never from time.Now directly.
+	Now func() time.Time
+	// Root is the region code the home page starts from (the city, "3702" for Qingdao).
+	Root string
+	// Indicators add per-region count columns to the home page; modules contribute their own.
+	Indicators []Indicator
+}
+
+// Indicator is one live count per region shown on the home page, such as the number of streets
+// below each district or, later, the number of 低保 persons.
+type Indicator struct {
+	// Label is the message key of the column heading.
+	Label string
+	// Count returns, for each direct child of parent, its count.
+	Count func(ctx context.Context, parent string) (map[string]int, error)
+}
+
+// Route is one registered page route, listed for the access-matrix test.
+type Route struct {
+	Method, Pattern string
+}
+
+// Site is the HTML application.
+type Site struct {
+	deps   Deps
+	log    *slog.Logger
+	msg    *msg.Catalog
+	mux    *http.ServeMux
+	nav    nav
+	assets *assets
+	pages  map[string]*template.Template
+	routes []Route
+}
+
+// New builds the site and registers every page.
+func New(deps Deps) (*Site, error) {
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Root == "" {
+		deps.Root = "3702"
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Site{deps: deps, log: deps.Log, msg: msg.Default(), mux: http.NewServeMux(), assets: a}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.mux.HandleFunc("GET /static/{file}", a.serve)
+	s.registerHome()
+	s.registerRegions()
+	s.mux.HandleFunc("/", s.notFound)
+	return s, nil
+}
+
+// page registers a page route, and its navigation entry when nav is not nil.
+func (s *Site) page(method, pattern string, h http.HandlerFunc, nav *NavEntry) {
+	s.mux.HandleFunc(method+" "+pattern, h)
+	s.routes = append(s.routes, Route{Method: method, Pattern: pattern})
+	if nav != nil {
+		link := strings.TrimSuffix(pattern, "{$}")
+		if strings.Contains(link, "{") {
+			panic("web: a page with path wildcards cannot be a navigation entry: " + pattern)
+		}
+		s.nav.add(link, *nav)
+	}
+}
+
+// Routes lists the registered page routes.
+func (s *Site) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// ServeHTTP serves the site.
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// InternalError writes the 500 page; the server uses it after recovering from a panic.
+func (s *Site) InternalError(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, errors.New("recovered panic"))
+}
