@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -108,12 +109,27 @@ func (d *DB) ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := d.write.PingContext(ctx); err != nil {
-		return fmt.Errorf("cannot connect to %s: %w", d.where, err)
+		return fmt.Errorf("cannot connect to %s: %s", d.where, oneLine(err))
 	}
 	if err := d.read.PingContext(ctx); err != nil {
-		return fmt.Errorf("cannot connect to %s: %w", d.where, err)
+		return fmt.Errorf("cannot connect to %s: %s", d.where, oneLine(err))
 	}
 	return nil
+}
+
+// oneLine folds a driver's multi-line error (pgx lists every address it tried) into one line
+// without repeats, so start-up failures read as a single clear line.
+func oneLine(err error) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !seen[line] {
+			seen[line] = true
+			parts = append(parts, line)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // Ping checks that the database still answers; /readyz uses it.
