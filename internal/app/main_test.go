@@ -70,7 +70,10 @@ func TestDemoServesQingdao(t *testing.T) {
 		code, body, _ = get(t, m.URL()+"/api/v1/regions/3702")
 		var reg struct {
 			Name     string
-			Children []struct{ Code string; Streets, Communities int }
+			Children []struct {
+				Code                 string
+				Streets, Communities int
+			}
 		}
 		if err := json.Unmarshal([]byte(body), &reg); err != nil || code != 200 {
 			t.Fatalf("api: status %d err %v body %s", code, err, body)
