@@ -18,7 +18,7 @@ import (
 // handler assembles the whole HTTP surface: the HTML site at /, the JSON API at /api/v1, and the
 // operations endpoints /healthz, /readyz and /metrics.
 func (m *Main) handler() (http.Handler, error) {
-	site, err := web.New(web.Deps{DB: m.DB, Log: m.Logger, Now: m.Now})
+	site, err := web.New(web.Deps{DB: m.DB, Auth: m.svc.auth, Audit: m.svc.audit, Log: m.Logger, Now: m.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -56,5 +56,8 @@ func (m *Main) handler() (http.Handler, error) {
 		}
 		site.InternalError(w, r)
 	}
-	return httpx.SecureHeaders(httpx.Observe(m.Logger, metrics, onPanic, mux)), nil
+	// Cross-origin protection on every state-changing request: a form on another site cannot make
+	// a signed-in officer's browser approve or delete anything.
+	protected := http.NewCrossOriginProtection().Handler(mux)
+	return httpx.SecureHeaders(httpx.Observe(m.Logger, metrics, onPanic, protected)), nil
 }

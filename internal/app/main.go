@@ -36,6 +36,10 @@ type Main struct {
 
 	DB     *db.DB
 	Logger *slog.Logger
+	// DemoLogins are the demo's accounts, printed at start.
+	DemoLogins []synth.Login
+
+	svc *services
 
 	ln  net.Listener
 	srv *http.Server
@@ -90,11 +94,12 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	d, err := openData(ctx, m.Config, logger)
+	svc, err := openServices(ctx, m.Config, logger, m.Now)
 	if err != nil {
 		return err
 	}
-	m.DB = d
+	m.svc, m.DB = svc, svc.db
+	d := svc.db
 	if m.Demo {
 		if err := m.generateDemo(ctx); err != nil {
 			return err
@@ -183,7 +188,17 @@ func (m *Main) generateDemo(ctx context.Context) error {
 	if n > 0 {
 		m.Logger.Info("generated demo city", "communities", n, "seconds", time.Since(start).Seconds())
 	}
-	return nil
+	logins, err := synth.Users(ctx, m.DB, m.svc.auth)
+	if err != nil {
+		return err
+	}
+	if logins != nil {
+		if err := saveDemoLogins(m.Config, logins); err != nil {
+			return err
+		}
+	}
+	m.DemoLogins, err = loadDemoLogins(m.Config)
+	return err
 }
 
 func newLogger(cfg config.Config, w io.Writer) (*slog.Logger, error) {

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/minzheng/minzheng/internal/msg"
 )
 
 // Kind classifies an error by what the caller can do about it.
@@ -104,4 +106,17 @@ func Status(k Kind) int {
 	default:
 		return http.StatusInternalServerError
 	}
+}
+
+// Msg builds an error whose code is a message-catalogue key and whose message is that key's
+// zh-CN text, so domain errors read well in the UI and stay in the one catalogue.
+func Msg(kind Kind, key string, args ...any) *Error {
+	return &Error{Kind: kind, Code: key, Message: msg.Default().T(key, args...)}
+}
+
+// FieldMsg is Msg for an error about one input field.
+func FieldMsg(field, key string, args ...any) *Error {
+	e := Msg(Invalid, key, args...)
+	e.Field = field
+	return e
 }

@@ -25,6 +25,10 @@ type Config struct {
 	DataDir string
 	// DB is a SQLite file path or a postgres:// DSN; empty means DataDir/minzheng.db.
 	DB string
+	// KeysFile holds the keys that encrypt and hash personal identifiers; empty means
+	// DataDir/keys.txt. Losing it makes the stored identifiers unreadable: back it up apart
+	// from the database.
+	KeysFile string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 	// LogFormat is text (for a terminal) or json (for a log collector).
@@ -51,6 +55,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		{"MINZHENG_ADDR", &c.Addr},
 		{"MINZHENG_DATA", &c.DataDir},
 		{"MINZHENG_DB", &c.DB},
+		{"MINZHENG_KEYS", &c.KeysFile},
 		{"MINZHENG_LOG_LEVEL", &c.LogLevel},
 		{"MINZHENG_LOG_FORMAT", &c.LogFormat},
 	}
@@ -91,6 +96,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 func (c *Config) AddDataFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `folder` (env MINZHENG_DATA)")
 	fs.StringVar(&c.DB, "db", c.DB, "SQLite file `path` or postgres:// DSN; default DATA/minzheng.db (env MINZHENG_DB or MINZHENG_DB_FILE)")
+	fs.StringVar(&c.KeysFile, "keys", c.KeysFile, "personal-data key `file`; default DATA/keys.txt (env MINZHENG_KEYS)")
 }
 
 // AddLogFlags registers --log-level and --log-format on fs.
@@ -105,6 +111,14 @@ func (c Config) DSN() string {
 		return c.DB
 	}
 	return filepath.Join(c.DataDir, "minzheng.db")
+}
+
+// KeysPath is the key file to use: KeysFile if set, else keys.txt in DataDir.
+func (c Config) KeysPath() string {
+	if c.KeysFile != "" {
+		return c.KeysFile
+	}
+	return filepath.Join(c.DataDir, "keys.txt")
 }
 
 // Validate checks every field and returns the first problem as one line naming the setting.

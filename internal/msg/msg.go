@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed catalog/*.txt
@@ -60,12 +61,20 @@ func Parse(lang string, data []byte) (*Catalog, error) {
 // Default returns the zh-CN catalogue; it panics only if the embedded file is broken, which a
 // test rules out.
 func Default() *Catalog {
-	c, err := Load(DefaultLang)
-	if err != nil {
-		panic(err)
-	}
-	return c
+	defaultOnce.Do(func() {
+		c, err := Load(DefaultLang)
+		if err != nil {
+			panic(err)
+		}
+		defaultCatalog = c
+	})
+	return defaultCatalog
 }
+
+var (
+	defaultOnce    sync.Once
+	defaultCatalog *Catalog
+)
 
 // T returns the text for key, formatted with args when given. A missing key returns "«key»" so
 // that it is visible on the page and caught by tests, never a blank.

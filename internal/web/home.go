@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/region"
 )
 
@@ -48,6 +49,13 @@ func (s *Site) childTable(ctx context.Context, parent string) (regionTable, erro
 		for i, v := range row.Values {
 			sums[i] += v
 		}
+		// The children themselves count too: a street's home page totals its communities.
+		switch region.LevelOf(c.Code) {
+		case region.Street:
+			sums[0]++
+		case region.Community:
+			sums[1]++
+		}
 		t.Rows = append(t.Rows, row)
 	}
 	for i, col := range t.Columns {
@@ -62,18 +70,29 @@ type homeContent struct {
 }
 
 func (s *Site) registerHome() {
-	s.page("GET", "/{$}", s.home, &NavEntry{Section: "nav.section.overview", Label: "nav.home", Order: 0})
+	s.page("GET", "/{$}", auth.RegionView, s.home, &NavEntry{Section: "nav.section.overview", Label: "nav.home", Order: 0})
 }
 
-// home shows the city's districts with live counts from the database.
+// homeRoot is the region a caller's home page starts from: their own scope, or the city for
+// callers whose scope is wider.
+func (s *Site) homeRoot(p *auth.Principal) string {
+	if p.Scope.Level() >= region.City {
+		return p.Scope.Code()
+	}
+	return s.deps.Root
+}
+
+// home shows the caller's area — the city's districts for city staff, a district's streets for
+// district staff — with live counts from the database.
 func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	path, err := region.PathTo(ctx, s.deps.DB, s.deps.Root)
+	root := s.homeRoot(auth.FromContext(ctx))
+	path, err := region.PathTo(ctx, s.deps.DB, root)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	table, err := s.childTable(ctx, s.deps.Root)
+	table, err := s.childTable(ctx, root)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -3,6 +3,8 @@ package web
 import (
 	"sort"
 	"strings"
+
+	"github.com/minzheng/minzheng/internal/auth"
 )
 
 // NavEntry places a page in the left navigation. Pages register their own entry when they
@@ -14,6 +16,8 @@ type NavEntry struct {
 	Label string
 	// Order sorts entries within a section and sections by their first entry.
 	Order int
+	// Perm is the page's permission, filled in by Site.page; the entry shows only to holders.
+	Perm auth.Permission
 }
 
 type navItem struct {
@@ -36,9 +40,15 @@ func (n *nav) add(path string, e NavEntry) {
 	n.items = append(n.items, navItem{NavEntry: e, Path: path})
 }
 
-// sections groups the entries for rendering, marking the one whose path best matches current.
-func (n *nav) sections(current string) []navSection {
-	items := append([]navItem(nil), n.items...)
+// sections groups the entries p may use for rendering, marking the one whose path best matches
+// current.
+func (n *nav) sections(p *auth.Principal, current string) []navSection {
+	var items []navItem
+	for _, it := range n.items {
+		if it.Perm == auth.Public || p.Can(it.Perm) {
+			items = append(items, it)
+		}
+	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Order < items[j].Order })
 	best := -1
 	for i, it := range items {

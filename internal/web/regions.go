@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/minzheng/minzheng/internal/apperr"
+	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/region"
 )
 
@@ -18,15 +19,16 @@ type regionContent struct {
 }
 
 func (s *Site) registerRegions() {
-	s.page("GET", "/regions/{code}", s.regionPage, nil)
+	s.page("GET", "/regions/{code}", auth.RegionView, s.regionPage, nil)
 }
 
 // regionPage shows one division, the path above it and its children with live counts.
 func (s *Site) regionPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	code := r.PathValue("code")
+	p := auth.FromContext(ctx)
 	path, err := region.PathTo(ctx, s.deps.DB, code)
-	if errors.Is(err, region.ErrNotFound) || region.ValidCode(code) != nil {
+	if errors.Is(err, region.ErrNotFound) || region.ValidCode(code) != nil || !p.Sees(code) {
 		s.renderError(w, r, apperr.NotFoundf("%s", s.msg.T("region.notfound", code)))
 		return
 	}
@@ -40,9 +42,15 @@ func (s *Site) regionPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	self := path[len(path)-1]
+	var above []region.Division
+	for _, d := range path[:len(path)-1] {
+		if p.Sees(d.Code) {
+			above = append(above, d)
+		}
+	}
 	content := regionContent{
 		Region:      self,
-		Path:        path[:len(path)-1],
+		Path:        above,
 		LevelKey:    fmt.Sprintf("region.level.%d", self.Level),
 		ChildrenKey: fmt.Sprintf("region.children.%d", self.Level),
 		regionTable: table,

@@ -8,8 +8,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/minzheng/minzheng/internal/apperr"
+	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/region"
 )
 
 //go:embed templates/*.html
@@ -20,6 +23,8 @@ type page struct {
 	Title     string
 	Nav       []navSection
 	DocNumber string
+	User      *auth.Principal
+	ScopeName string
 	Content   any
 }
 
@@ -34,6 +39,8 @@ func (s *Site) parseTemplates() error {
 		"T":     s.msg.T,
 		"asset": s.assets.url,
 		"num":   formatInt,
+		"date":  formatDate,
+		"time":  formatTime,
 	}
 	s.pages = map[string]*template.Template{}
 	for _, e := range entries {
@@ -59,7 +66,11 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name, 
 		return
 	}
 	var buf bytes.Buffer
-	p := page{Title: title, Nav: s.nav.sections(r.URL.Path), Content: content}
+	user := auth.FromContext(r.Context())
+	p := page{Title: title, Nav: s.nav.sections(user, r.URL.Path), User: user, Content: content}
+	if user != nil {
+		p.ScopeName = s.scopeName(r, user.Scope.Code())
+	}
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		if name == "error" {
 			http.Error(w, "internal error", http.StatusInternalServerError)
@@ -71,6 +82,25 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name, 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// scopeName names a scope as the top bar shows it: "青岛市 / 崂山区 / 中韩街道", or 全国 for
+// a nationwide scope.
+func (s *Site) scopeName(r *http.Request, code string) string {
+	if code == "" {
+		return s.msg.T("scope.nationwide")
+	}
+	path, err := region.PathTo(r.Context(), s.deps.DB, code)
+	if err != nil {
+		return code
+	}
+	var names []string
+	for _, d := range path {
+		if d.Level >= region.City {
+			names = append(names, d.Name)
+		}
+	}
+	return strings.Join(names, " / ")
 }
 
 type errorContent struct{ Message string }
@@ -103,6 +133,8 @@ func statusTitleKey(status int) string {
 		return "error.title.400"
 	case http.StatusForbidden, http.StatusUnauthorized:
 		return "error.title.403"
+	case http.StatusTooManyRequests:
+		return "error.title.429"
 	case http.StatusConflict:
 		return "error.title.409"
 	default:
@@ -127,3 +159,22 @@ func formatInt(n int) string {
 	}
 	return b.String()
 }
+
+// formatDate writes a date as tables show it, 2024-03-01, in China Standard Time.
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(chinaTime).Format("2006-01-02")
+}
+
+// formatTime writes an instant as tables show it, 2024-03-01 14:05, in China Standard Time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(chinaTime).Format("2006-01-02 15:04")
+}
+
+// chinaTime is UTC+8 without a time-zone database, which minimal servers may lack.
+var chinaTime = time.FixedZone("CST", 8*3600)

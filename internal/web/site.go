@@ -17,13 +17,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/minzheng/minzheng/internal/audit"
+	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
 )
 
 // Deps is what the site needs from the rest of the application.
 type Deps struct {
-	DB  *db.DB
+	DB    *db.DB
+	Auth  *auth.Service
+	Audit *audit.Log
 	Log *slog.Logger
 	// Now is the clock; deadlines and "today" come from it, never from time.Now directly.
 	Now func() time.Time
@@ -42,9 +46,11 @@ type Indicator struct {
 	Count func(ctx context.Context, parent string) (map[string]int, error)
 }
 
-// Route is one registered page route, listed for the access-matrix test.
+// Route is one registered page route with the permission it needs, listed for the access-matrix
+// test.
 type Route struct {
 	Method, Pattern string
+	Perm            auth.Permission
 }
 
 // Site is the HTML application.
@@ -81,15 +87,25 @@ func New(deps Deps) (*Site, error) {
 	s.mux.HandleFunc("GET /static/{file}", a.serve)
 	s.registerHome()
 	s.registerRegions()
+	s.registerLogin()
+	s.registerPassword()
+	s.registerUsers()
+	s.registerUser()
+	s.registerAuditLog()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
 
-// page registers a page route, and its navigation entry when nav is not nil.
-func (s *Site) page(method, pattern string, h http.HandlerFunc, nav *NavEntry) {
-	s.mux.HandleFunc(method+" "+pattern, h)
-	s.routes = append(s.routes, Route{Method: method, Pattern: pattern})
+// page registers a page route guarded by perm, and its navigation entry when nav is not nil.
+// Every page goes through here, so no route can exist without a permission.
+func (s *Site) page(method, pattern string, perm auth.Permission, h http.HandlerFunc, nav *NavEntry) {
+	if !perm.Known() {
+		panic("web: unknown permission " + string(perm) + " for " + pattern)
+	}
+	s.mux.Handle(method+" "+pattern, s.guard(perm, h))
+	s.routes = append(s.routes, Route{Method: method, Pattern: pattern, Perm: perm})
 	if nav != nil {
+		nav.Perm = perm
 		link := strings.TrimSuffix(pattern, "{$}")
 		if strings.Contains(link, "{") {
 			panic("web: a page with path wildcards cannot be a navigation entry: " + pattern)
@@ -101,8 +117,8 @@ func (s *Site) page(method, pattern string, h http.HandlerFunc, nav *NavEntry) {
 // Routes lists the registered page routes.
 func (s *Site) Routes() []Route { return append([]Route(nil), s.routes...) }
 
-// ServeHTTP serves the site.
-func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP serves the site, first finding who is signed in.
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.authenticate(s.mux).ServeHTTP(w, r) }
 
 // InternalError writes the 500 page; the server uses it after recovering from a panic.
 func (s *Site) InternalError(w http.ResponseWriter, r *http.Request) {

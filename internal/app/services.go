@@ -1,0 +1,52 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/minzheng/minzheng/internal/audit"
+	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/config"
+	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/pii"
+)
+
+// services are the long-lived domain objects every command and the server share.
+type services struct {
+	db    *db.DB
+	keys  *pii.Keyring
+	audit *audit.Log
+	auth  *auth.Service
+}
+
+// openServices opens the database (migrated, divisions loaded) and the personal-data keys, and
+// builds the domain services on them. A missing key file is created, and said so in the log: a
+// new installation needs keys, and an existing one must never silently get different ones — so a
+// database that already holds sealed data refuses new keys.
+func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, now func() time.Time) (*services, error) {
+	d, err := openData(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	keys, created, err := pii.LoadOrCreateKeyFile(cfg.KeysPath())
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("personal-data keys: %w", err)
+	}
+	if created {
+		var sealed int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE phone_sealed <> ''`).Scan(&sealed); err != nil {
+			d.Close()
+			return nil, err
+		}
+		if sealed > 0 {
+			d.Close()
+			return nil, fmt.Errorf("key file %s was missing and has been created, but the database holds data sealed with other keys: restore the original key file (and delete the new one)", cfg.KeysPath())
+		}
+		logger.Warn("generated new personal-data keys; back this file up apart from the database", "file", cfg.KeysPath())
+	}
+	log := &audit.Log{Now: now}
+	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now)}, nil
+}

@@ -1,0 +1,86 @@
+package auth
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Permission names one kind of action. Routes declare the permission they need; the matrix below
+// says which roles hold it.
+type Permission string
+
+// Public and SignedIn are pseudo-permissions for routes anyone, or any signed-in user, may use.
+const (
+	Public   Permission = "public"
+	SignedIn Permission = "signed_in"
+)
+
+// The permissions.
+const (
+	RegionView  Permission = "region.view"
+	UserView    Permission = "user.view"
+	UserManage  Permission = "user.manage"
+	TokenManage Permission = "token.manage"
+	PIIReveal   Permission = "pii.reveal"
+	AuditView   Permission = "audit.view"
+)
+
+// matrix is the permission table, one line per permission, one column per role, in the order of
+// Roles(): X grants, - denies. Read it as the bureau's access policy.
+//
+//	city  district  street  grid  canteen  charity  rescue  auditor  feed
+var matrix = map[Permission]string{
+	RegionView:  "X     X         X       X     X        X        X       X        -",
+	UserView:    "X     X         -       -     -        -        -       X        -",
+	UserManage:  "X     X         -       -     -        -        -       -        -",
+	TokenManage: "X     -         -       -     -        -        -       -        -",
+	PIIReveal:   "X     X         X       X     -        -        -       -        -",
+	AuditView:   "X     -         -       -     -        -        -       X        -",
+}
+
+var grants = parseMatrix()
+
+func parseMatrix() map[Permission]map[Role]bool {
+	out := map[Permission]map[Role]bool{}
+	roles := Roles()
+	for p, line := range matrix {
+		cells := strings.Fields(line)
+		if len(cells) != len(roles) {
+			panic(fmt.Sprintf("auth: permission %s has %d cells, want %d", p, len(cells), len(roles)))
+		}
+		out[p] = map[Role]bool{}
+		for i, c := range cells {
+			switch c {
+			case "X":
+				out[p][roles[i]] = true
+			case "-":
+			default:
+				panic(fmt.Sprintf("auth: permission %s: cell %q must be X or -", p, c))
+			}
+		}
+	}
+	return out
+}
+
+// Permissions lists every permission of the matrix.
+func Permissions() []Permission {
+	out := make([]Permission, 0, len(matrix))
+	for p := range matrix {
+		out = append(out, p)
+	}
+	return out
+}
+
+// Has reports whether role r holds permission p. Public and SignedIn are held by every role.
+func (r Role) Has(p Permission) bool {
+	if p == Public || p == SignedIn {
+		return r.Valid()
+	}
+	return grants[p][r]
+}
+
+// Known reports whether p is a permission of the matrix or a pseudo-permission.
+func (p Permission) Known() bool {
+	_, ok := matrix[p]
+	return ok || p == Public || p == SignedIn
+}

@@ -1,0 +1,41 @@
+package auth
+
+import (
+	"context"
+
+	"github.com/minzheng/minzheng/internal/region"
+)
+
+// Principal is the caller of a request: who, in what role, over which area. Store functions take
+// it to limit what they read and write.
+type Principal struct {
+	UserID int64
+	Login  string
+	Name   string
+	Role   Role
+	Scope  region.Scope
+	OrgID  int64
+	// MustChangePassword is set until the user replaces an initial password.
+	MustChangePassword bool
+	// TokenID is set when the caller authenticated with an API token.
+	TokenID int64
+}
+
+// Can reports whether the principal holds permission p.
+func (p *Principal) Can(perm Permission) bool { return p != nil && p.Role.Has(perm) }
+
+// Sees reports whether a record in region code lies within the principal's scope.
+func (p *Principal) Sees(code string) bool { return p != nil && p.Scope.Contains(code) }
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying p.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// FromContext returns the principal of the request, or nil for an anonymous caller.
+func FromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
