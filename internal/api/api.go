@@ -12,6 +12,7 @@ import (
 	"net/http"
 
 	"github.com/minzheng/minzheng/internal/apperr"
+	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
 )
@@ -24,13 +25,16 @@ var openAPIDoc []byte
 
 // Deps is what the API needs from the application.
 type Deps struct {
-	DB  *db.DB
-	Log *slog.Logger
+	DB   *db.DB
+	Auth *auth.Service
+	Log  *slog.Logger
 }
 
-// Route is one registered API route, in OpenAPI path form ("/regions/{code}").
+// Route is one registered API route, in OpenAPI path form ("/regions/{code}"), with the
+// permission it needs.
 type Route struct {
 	Method, Path string
+	Perm         auth.Permission
 }
 
 // API is the JSON API handler.
@@ -48,24 +52,30 @@ func New(deps Deps) *API {
 		deps.Log = slog.Default()
 	}
 	a := &API{deps: deps, log: deps.Log, msg: msg.Default(), mux: http.NewServeMux()}
-	a.handle("GET", "/openapi.json", a.openAPI)
-	a.handle("GET", "/regions/{code}", a.getRegion)
+	a.handle("GET", "/openapi.json", auth.Public, a.openAPI)
+	a.handle("GET", "/regions/{code}", auth.RegionView, a.getRegion)
+	a.registerUsers()
+	a.handle("GET", "/audit", auth.AuditView, a.searchAudit)
 	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "no_route", a.msg.T("api.noroute")))
 	})
 	return a
 }
 
-func (a *API) handle(method, path string, h http.HandlerFunc) {
-	a.mux.HandleFunc(method+" "+Prefix+path, h)
-	a.routes = append(a.routes, Route{Method: method, Path: path})
+// handle registers a route guarded by perm; no route exists without a permission.
+func (a *API) handle(method, path string, perm auth.Permission, h http.HandlerFunc) {
+	if !perm.Known() {
+		panic("api: unknown permission " + string(perm) + " for " + path)
+	}
+	a.mux.Handle(method+" "+Prefix+path, a.guard(perm, h))
+	a.routes = append(a.routes, Route{Method: method, Path: path, Perm: perm})
 }
 
 // Routes lists the registered routes, relative to Prefix.
 func (a *API) Routes() []Route { return append([]Route(nil), a.routes...) }
 
-// ServeHTTP serves the API.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+// ServeHTTP serves the API, first finding the caller from a bearer token or a session cookie.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.authenticate(a.mux).ServeHTTP(w, r) }
 
 func (a *API) openAPI(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")

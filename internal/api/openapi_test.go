@@ -41,3 +41,22 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Fatalf("registered routes (-) differ from openapi.json (+):\n%s", diff)
 	}
 }
+
+// TestOpenAPIPermissions checks that each operation's x-permission names the permission the
+// route really requires, so API clients can read the access policy from the document.
+func TestOpenAPIPermissions(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Perm string `json:"x-permission"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range New(Deps{}).Routes() {
+		got := doc.Paths[r.Path][strings.ToLower(r.Method)].Perm
+		if got != string(r.Perm) {
+			t.Errorf("%s %s: openapi.json says x-permission %q, route requires %q", r.Method, r.Path, got, r.Perm)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/minzheng/minzheng/internal/apperr"
+	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/region"
 )
 
@@ -37,12 +38,13 @@ func toRegionJSON(d region.Division) regionJSON {
 func (a *API) getRegion(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	code := r.PathValue("code")
+	p := auth.FromContext(ctx)
 	if region.ValidCode(code) != nil {
 		a.writeError(w, r, &apperr.Error{Kind: apperr.Invalid, Code: "invalid", Field: "code", Message: a.msg.T("api.region.invalid")})
 		return
 	}
 	path, err := region.PathTo(ctx, a.deps.DB, code)
-	if errors.Is(err, region.ErrNotFound) {
+	if errors.Is(err, region.ErrNotFound) || !p.Sees(code) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "not_found", a.msg.T("api.region.notfound")))
 		return
 	}
@@ -56,8 +58,10 @@ func (a *API) getRegion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := regionResponse{regionJSON: toRegionJSON(path[len(path)-1]), Path: []regionJSON{}, Children: []regionChildJSON{}}
-	for _, p := range path[:len(path)-1] {
-		resp.Path = append(resp.Path, toRegionJSON(p))
+	for _, d := range path[:len(path)-1] {
+		if p.Sees(d.Code) {
+			resp.Path = append(resp.Path, toRegionJSON(d))
+		}
 	}
 	for _, c := range counts {
 		resp.Children = append(resp.Children, regionChildJSON{

@@ -22,7 +22,7 @@ func (m *Main) handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{DB: m.DB, Log: m.Logger})
+	apiHandler := api.New(api.Deps{DB: m.DB, Auth: m.svc.auth, Log: m.Logger})
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,9 +34,37 @@ func startDemo(t *testing.T, dsn string) *Main {
 	return m
 }
 
+// signIn logs a demo user in and returns a client that carries the session cookie.
+func signIn(t *testing.T, m *Main, login string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	for _, l := range m.DemoLogins {
+		if l.Login != login {
+			continue
+		}
+		resp, err := c.PostForm(m.URL()+"/login", url.Values{"login": {login}, "password": {l.Password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Request.URL.Path != "/" {
+			t.Fatalf("log-in as %s ended on %s", login, resp.Request.URL)
+		}
+		return c
+	}
+	t.Fatalf("no demo user %s", login)
+	return nil
+}
+
 func get(t *testing.T, url string) (int, string, http.Header) {
 	t.Helper()
-	resp, err := http.Get(url)
+	return getWith(t, http.DefaultClient, url)
+}
+
+func getWith(t *testing.T, c *http.Client, url string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := c.Get(url)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
@@ -46,7 +76,8 @@ func get(t *testing.T, url string) (int, string, http.Header) {
 func TestDemoServesQingdao(t *testing.T) {
 	run := func(t *testing.T, dsn string) {
 		m := startDemo(t, dsn)
-		code, body, _ := get(t, m.URL()+"/")
+		admin := signIn(t, m, "admin")
+		code, body, _ := getWith(t, admin, m.URL()+"/")
 		if code != http.StatusOK {
 			t.Fatalf("home: status %d", code)
 		}
@@ -62,12 +93,12 @@ func TestDemoServesQingdao(t *testing.T) {
 			t.Errorf("home page does not total 141 streets")
 		}
 
-		code, body, _ = get(t, m.URL()+"/regions/370212")
+		code, body, _ = getWith(t, admin, m.URL()+"/regions/370212")
 		if code != http.StatusOK || !strings.Contains(body, "中韩街道") || !strings.Contains(body, "/regions/370212") {
 			t.Errorf("崂山区 page: status %d, missing 中韩街道", code)
 		}
 
-		code, body, _ = get(t, m.URL()+"/api/v1/regions/3702")
+		code, body, _ = getWith(t, admin, m.URL()+"/api/v1/regions/3702")
 		var reg struct {
 			Name     string
 			Children []struct {
@@ -95,6 +126,7 @@ func TestDemoServesQingdao(t *testing.T) {
 
 func TestOperationsEndpoints(t *testing.T) {
 	m := startDemo(t, "")
+	admin := signIn(t, m, "admin")
 	tests := []struct {
 		path string
 		code int
@@ -109,10 +141,10 @@ func TestOperationsEndpoints(t *testing.T) {
 		{"/api/v1/regions/999999", 404, `"code":"not_found"`},
 		{"/api/v1/nothing", 404, `"error"`},
 	}
-	get(t, m.URL()+"/") // so that /metrics has a request to report
+	getWith(t, admin, m.URL()+"/") // so that /metrics has a request to report
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			code, body, _ := get(t, m.URL()+tt.path)
+			code, body, _ := getWith(t, admin, m.URL()+tt.path)
 			if code != tt.code || !strings.Contains(body, tt.want) {
 				t.Errorf("status %d, want %d; body lacks %q:\n%.400s", code, tt.code, tt.want, body)
 			}
@@ -122,7 +154,7 @@ func TestOperationsEndpoints(t *testing.T) {
 
 func TestStaticAssetsAreHashedAndCached(t *testing.T) {
 	m := startDemo(t, "")
-	_, body, _ := get(t, m.URL()+"/")
+	_, body, _ := get(t, m.URL()+"/login")
 	css := regexp.MustCompile(`/static/app\.[0-9a-f]{10}\.css`).FindString(body)
 	if css == "" {
 		t.Fatal("home page links no content-hashed app.css")

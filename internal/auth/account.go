@@ -137,8 +137,8 @@ func (s *Service) UpdateUser(ctx context.Context, caller *Principal, id int64, c
 		ev := actor(caller, ip)
 		ev.Action, ev.TargetType, ev.TargetID, ev.RegionCode = action, "user", fmt.Sprint(id), scope.Code()
 		ev.Detail = map[string]any{
-			"before": map[string]any{"name": before.Name, "role": string(before.Role), "scope": before.Scope.Code(), "org_id": before.OrgID, "disabled": before.Disabled},
-			"after":  map[string]any{"name": in.Name, "role": string(in.Role), "scope": scope.Code(), "org_id": in.OrgID, "disabled": disabled},
+			"before":        map[string]any{"name": before.Name, "role": string(before.Role), "scope": before.Scope.Code(), "org_id": before.OrgID, "disabled": before.Disabled},
+			"after":         map[string]any{"name": in.Name, "role": string(in.Role), "scope": scope.Code(), "org_id": in.OrgID, "disabled": disabled},
 			"phone_changed": change.Phone != nil,
 		}
 		_, err = s.Audit.Append(ctx, tx, ev)

@@ -5,6 +5,7 @@ package httpx
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -103,4 +104,15 @@ func SecureHeaders(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// ClientIP is the address audit events and log-in throttling record: the TCP peer. Behind a
+// reverse proxy this is the proxy; a deployment that needs the browser's address terminates TLS in
+// Minzheng or extends this function for its trusted proxy.
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/msg"
 )
 
@@ -43,7 +44,7 @@ func TestNavigationLinksOnlyRegisteredPages(t *testing.T) {
 	for _, r := range s.Routes() {
 		registered[strings.TrimSuffix(r.Pattern, "{$}")] = true
 	}
-	for _, sec := range s.nav.sections("/") {
+	for _, sec := range s.nav.sections(&auth.Principal{Role: auth.CityAdmin}, "/") {
 		if !msg.Default().Has(sec.Title) {
 			t.Errorf("nav section key %q not in catalogue", sec.Title)
 		}

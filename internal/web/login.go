@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/httpx"
 )
 
 const passwordPath = "/account/password"
@@ -31,7 +32,7 @@ func (s *Site) loginPage(w http.ResponseWriter, r *http.Request) {
 func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
 	next := safeNext(f.Get("next"))
-	secret, p, err := s.deps.Auth.Login(r.Context(), f.Get("login"), f.Get("password"), clientIP(r), r.UserAgent())
+	secret, p, err := s.deps.Auth.Login(r.Context(), f.Get("login"), f.Get("password"), httpx.ClientIP(r), r.UserAgent())
 	if err != nil {
 		if err := f.fail(err); err != nil {
 			s.renderError(w, r, err)
@@ -51,7 +52,7 @@ func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) {
 func (s *Site) logout(w http.ResponseWriter, r *http.Request) {
 	p := auth.FromContext(r.Context())
 	if c, err := r.Cookie(auth.SessionCookie); err == nil {
-		if err := s.deps.Auth.Logout(r.Context(), p, c.Value, clientIP(r)); err != nil {
+		if err := s.deps.Auth.Logout(r.Context(), p, c.Value, httpx.ClientIP(r)); err != nil {
 			s.renderError(w, r, err)
 			return
 		}

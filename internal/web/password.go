@@ -5,6 +5,7 @@ import (
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/httpx"
 )
 
 type passwordContent struct {
@@ -33,7 +34,7 @@ func (s *Site) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 		err = apperr.FieldMsg("confirm", "password.mismatch")
 	} else {
 		c, _ := r.Cookie(auth.SessionCookie)
-		err = s.deps.Auth.ChangePassword(r.Context(), p, f.Get("current"), f.Get("next"), c.Value, clientIP(r))
+		err = s.deps.Auth.ChangePassword(r.Context(), p, f.Get("current"), f.Get("next"), c.Value, httpx.ClientIP(r))
 	}
 	if err != nil {
 		if err := f.fail(err); err != nil {

@@ -28,7 +28,7 @@ type Deps struct {
 	DB    *db.DB
 	Auth  *auth.Service
 	Audit *audit.Log
-	Log *slog.Logger
+	Log   *slog.Logger
 	// Now is the clock; deadlines and "today" come from it, never from time.Now directly.
 	Now func() time.Time
 	// Root is the region code the home page starts from (the city, "3702" for Qingdao).
@@ -118,7 +118,9 @@ func (s *Site) page(method, pattern string, perm auth.Permission, h http.Handler
 func (s *Site) Routes() []Route { return append([]Route(nil), s.routes...) }
 
 // ServeHTTP serves the site, first finding who is signed in.
-func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.authenticate(s.mux).ServeHTTP(w, r) }
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.authenticate(s.mux).ServeHTTP(w, r)
+}
 
 // InternalError writes the 500 page; the server uses it after recovering from a panic.
 func (s *Site) InternalError(w http.ResponseWriter, r *http.Request) {

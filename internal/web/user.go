@@ -8,6 +8,7 @@ import (
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/httpx"
 )
 
 type userContent struct {
@@ -116,7 +117,7 @@ func (s *Site) userUpdate(w http.ResponseWriter, r *http.Request) {
 		phone := f.Get("phone")
 		change.Phone = &phone
 	}
-	if _, err := s.deps.Auth.UpdateUser(r.Context(), p, c.User.ID, change, clientIP(r)); err != nil {
+	if _, err := s.deps.Auth.UpdateUser(r.Context(), p, c.User.ID, change, httpx.ClientIP(r)); err != nil {
 		if err := f.fail(err); err != nil {
 			s.renderError(w, r, err)
 			return
@@ -134,7 +135,7 @@ func (s *Site) userPasswordReset(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	password, err := s.deps.Auth.ResetPassword(r.Context(), auth.FromContext(r.Context()), c.User.ID, clientIP(r))
+	password, err := s.deps.Auth.ResetPassword(r.Context(), auth.FromContext(r.Context()), c.User.ID, httpx.ClientIP(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -149,7 +150,7 @@ func (s *Site) userLogoutEverywhere(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.deps.Auth.LogoutEverywhere(r.Context(), auth.FromContext(r.Context()), c.User.ID, clientIP(r)); err != nil {
+	if err := s.deps.Auth.LogoutEverywhere(r.Context(), auth.FromContext(r.Context()), c.User.ID, httpx.ClientIP(r)); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -163,7 +164,7 @@ func (s *Site) userRevealPhone(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	phone, err := s.deps.Auth.RevealPhone(r.Context(), auth.FromContext(r.Context()), c.User.ID, clientIP(r))
+	phone, err := s.deps.Auth.RevealPhone(r.Context(), auth.FromContext(r.Context()), c.User.ID, httpx.ClientIP(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -181,7 +182,7 @@ func (s *Site) userTokenCreate(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
 	days, _ := strconv.Atoi(f.Get("days"))
 	secret, _, err := s.deps.Auth.CreateToken(r.Context(), auth.FromContext(r.Context()), c.User.ID, f.Get("name"),
-		time.Duration(days)*24*time.Hour, clientIP(r))
+		time.Duration(days)*24*time.Hour, httpx.ClientIP(r))
 	if err != nil {
 		if err := f.fail(err); err != nil {
 			s.renderError(w, r, err)
@@ -206,7 +207,7 @@ func (s *Site) userTokenRevoke(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, apperr.Msg(apperr.NotFound, "token.notfound"))
 		return
 	}
-	if err := s.deps.Auth.RevokeToken(r.Context(), auth.FromContext(r.Context()), c.User.ID, tokenID, clientIP(r)); err != nil {
+	if err := s.deps.Auth.RevokeToken(r.Context(), auth.FromContext(r.Context()), c.User.ID, tokenID, httpx.ClientIP(r)); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/httpx"
 )
 
 type usersContent struct {
@@ -90,7 +91,7 @@ func (s *Site) newUserSubmit(w http.ResponseWriter, r *http.Request) {
 	org, _ := strconv.ParseInt(f.Get("org_id"), 10, 64)
 	in := auth.UserInput{Login: f.Get("login"), Name: f.Get("name"), Role: auth.Role(f.Get("role")),
 		Scope: f.Get("scope"), OrgID: org, Phone: f.Get("phone")}
-	u, password, err := s.deps.Auth.CreateUser(r.Context(), p, clientIP(r), in)
+	u, password, err := s.deps.Auth.CreateUser(r.Context(), p, httpx.ClientIP(r), in)
 	if err != nil {
 		if err := f.fail(err); err != nil {
 			s.renderError(w, r, err)
