@@ -75,7 +75,9 @@ func (a *API) handle(method, path string, perm auth.Permission, h http.HandlerFu
 func (a *API) Routes() []Route { return append([]Route(nil), a.routes...) }
 
 // ServeHTTP serves the API, first finding the caller from a bearer token or a session cookie.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.authenticate(a.mux).ServeHTTP(w, r) }
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.authenticate(a.mux).ServeHTTP(w, r)
+}
 
 func (a *API) openAPI(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
