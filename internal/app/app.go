@@ -33,6 +33,9 @@ func commands() []command {
 		{"serve", "运行服务 (run the server)", runServe},
 		{"demo", "生成并运行示范城市 (generate and run the demo city)", runDemo},
 		{"migrate", "执行数据库迁移 (apply database migrations)", runMigrate},
+		{"user", "用户管理 (create, list, reset users)", runUser},
+		{"audit", "审计日志 (verify the audit log)", runAudit},
+		{"keys", "密钥管理 (rotate personal-data keys)", runKeys},
 		{"version", "显示版本 (print the version)", runVersion},
 	}
 }
@@ -67,6 +70,8 @@ func execute(ctx context.Context, e env, args []string) int {
 			return 0
 		case errors.Is(err, errUsage):
 			return 2
+		case errors.Is(err, errFailed):
+			return 1
 		default:
 			fmt.Fprintf(e.stderr, "minzheng %s: %v\n", c.name, err)
 			return 1

@@ -11,9 +11,21 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/minzheng/minzheng/internal/api"
+	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/httpx"
 	"github.com/minzheng/minzheng/internal/web"
 )
+
+// Route is one route of the whole server with the permission it requires, for the access-matrix
+// test and for operators who want the policy as a list.
+type Route struct {
+	API             bool
+	Method, Pattern string
+	Perm            auth.Permission
+}
+
+// Routes lists every page and API route registered by Run.
+func (m *Main) Routes() []Route { return append([]Route(nil), m.routes...) }
 
 // handler assembles the whole HTTP surface: the HTML site at /, the JSON API at /api/v1, and the
 // operations endpoints /healthz, /readyz and /metrics.
@@ -23,6 +35,13 @@ func (m *Main) handler() (http.Handler, error) {
 		return nil, err
 	}
 	apiHandler := api.New(api.Deps{DB: m.DB, Auth: m.svc.auth, Log: m.Logger})
+	m.routes = nil
+	for _, r := range site.Routes() {
+		m.routes = append(m.routes, Route{Method: r.Method, Pattern: r.Pattern, Perm: r.Perm})
+	}
+	for _, r := range apiHandler.Routes() {
+		m.routes = append(m.routes, Route{API: true, Method: r.Method, Pattern: api.Prefix + r.Path, Perm: r.Perm})
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -39,7 +39,8 @@ type Main struct {
 	// DemoLogins are the demo's accounts, printed at start.
 	DemoLogins []synth.Login
 
-	svc *services
+	svc    *services
+	routes []Route
 
 	ln  net.Listener
 	srv *http.Server

@@ -19,6 +19,8 @@ type services struct {
 	keys  *pii.Keyring
 	audit *audit.Log
 	auth  *auth.Service
+	// keysPath is where keys came from, for commands that add a key.
+	keysPath string
 }
 
 // openServices opens the database (migrated, divisions loaded) and the personal-data keys, and
@@ -48,5 +50,5 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		logger.Warn("generated new personal-data keys; back this file up apart from the database", "file", cfg.KeysPath())
 	}
 	log := &audit.Log{Now: now}
-	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now)}, nil
+	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now), keysPath: cfg.KeysPath()}, nil
 }

@@ -39,3 +39,9 @@ func FromContext(ctx context.Context) *Principal {
 	p, _ := ctx.Value(principalKey{}).(*Principal)
 	return p
 }
+
+// System is the principal of the command line: someone with shell access to the server and its
+// database, who can do anything a city administrator anywhere can. Audit events name it "system".
+func System() *Principal {
+	return &Principal{Login: "system", Name: "system", Role: CityAdmin, Scope: region.Nationwide}
+}
