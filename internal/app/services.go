@@ -52,3 +52,5 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 	log := &audit.Log{Now: now}
 	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now), keysPath: cfg.KeysPath()}, nil
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

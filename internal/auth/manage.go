@@ -126,15 +126,6 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, ip string, 
 		if !caller.CanManage(in.Role, scope) {
 			return apperr.Msg(apperr.Forbidden, "user.cannot_grant")
 		}
-		var exists int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE login = ?`, in.Login).Scan(&exists); err != nil {
-			return err
-		}
-		if exists > 0 {
-			e := apperr.Msg(apperr.Conflict, "user.login_taken", in.Login)
-			e.Field = "login"
-			return e
-		}
 		id, err = s.insertUser(ctx, tx, caller, in, scope, password, true)
 		if err != nil {
 			return err
@@ -154,6 +145,15 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, ip string, 
 
 func (s *Service) insertUser(ctx context.Context, q db.Querier, caller *Principal, in UserInput, scope region.Scope,
 	password string, mustChange bool) (int64, error) {
+	var exists int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE login = ?`, in.Login).Scan(&exists); err != nil {
+		return 0, err
+	}
+	if exists > 0 {
+		e := apperr.Msg(apperr.Conflict, "user.login_taken", in.Login)
+		e.Field = "login"
+		return 0, e
+	}
 	hash, err := HashPassword(password, s.Argon2)
 	if err != nil {
 		return 0, err
@@ -196,7 +196,7 @@ func (s *Service) Bootstrap(ctx context.Context, in UserInput, password string, 
 			return err
 		}
 		if id, err = s.insertUser(ctx, tx, nil, in, scope, password, mustChange); err != nil {
-			return fmt.Errorf("create user %s: %w", in.Login, err)
+			return err
 		}
 		_, err = s.Audit.Append(ctx, tx, auditSystem("user.create", id, scope.Code(),
 			map[string]any{"login": in.Login, "role": string(in.Role), "scope": scope.Code()}))

@@ -52,3 +52,25 @@ func TestDescribePostgresHidesPassword(t *testing.T) {
 		t.Fatalf("describePostgres = %q", got)
 	}
 }
+
+func TestFailedMigrationRollsBack(t *testing.T) {
+	d, err := Open(t.Context(), t.TempDir()+"/m.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	bad := Migration{Version: 999, Name: "bad", SQL: "CREATE TABLE half_done (x TEXT);\nCREATE TABLE broken (;\n"}
+	if _, err := d.applyOne(t.Context(), bad); err == nil || !strings.Contains(err.Error(), "statement 2") {
+		t.Fatalf("bad migration: err = %v, want failure at statement 2", err)
+	}
+	var n int
+	if err := d.QueryRow(t.Context(), `SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("half_done table survived the failed migration (n=%d, err=%v)", n, err)
+	}
+	if err := d.QueryRow(t.Context(), `SELECT COUNT(*) FROM schema_migrations WHERE version = 999`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("failed migration recorded as applied")
+	}
+}
