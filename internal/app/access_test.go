@@ -55,23 +55,31 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 	"POST /users/{id}/tokens/{token}/revoke": func(t accessTarget) accessRequest {
 		return form(userPath(t, fmt.Sprintf("/tokens/%d/revoke", t.newToken())), "")
 	},
-	"GET /audit":                     func(accessTarget) accessRequest { return accessRequest{path: "/audit"} },
-	"GET /api/v1/openapi.json":       func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/openapi.json"} },
-	"GET /api/v1/regions/{code}":     func(t accessTarget) accessRequest { return accessRequest{path: "/api/v1/regions/" + t.region} },
-	"GET /api/v1/me":                 func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/me"} },
-	"GET /api/v1/users":              func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/users"} },
-	"POST /api/v1/users":             func(accessTarget) accessRequest { return jsonReq("POST", "/api/v1/users", `{"login":""}`) },
-	"GET /api/v1/users/{id}":         func(t accessTarget) accessRequest { return accessRequest{path: "/api/v1" + userPath(t, "")} },
-	"PATCH /api/v1/users/{id}":       func(t accessTarget) accessRequest { return jsonReq("PATCH", "/api/v1"+userPath(t, ""), `{"name":"目标用户"}`) },
-	"GET /api/v1/users/{id}/tokens":  func(t accessTarget) accessRequest { return accessRequest{path: "/api/v1" + userPath(t, "/tokens")} },
-	"POST /api/v1/users/{id}/tokens": func(t accessTarget) accessRequest { return jsonReq("POST", "/api/v1"+userPath(t, "/tokens"), `{"name":"测试","days":1}`) },
+	"GET /audit":                 func(accessTarget) accessRequest { return accessRequest{path: "/audit"} },
+	"GET /api/v1/openapi.json":   func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/openapi.json"} },
+	"GET /api/v1/regions/{code}": func(t accessTarget) accessRequest { return accessRequest{path: "/api/v1/regions/" + t.region} },
+	"GET /api/v1/me":             func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/me"} },
+	"GET /api/v1/users":          func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/users"} },
+	"POST /api/v1/users":         func(accessTarget) accessRequest { return jsonReq("POST", "/api/v1/users", `{"login":""}`) },
+	"GET /api/v1/users/{id}":     func(t accessTarget) accessRequest { return accessRequest{path: "/api/v1" + userPath(t, "")} },
+	"PATCH /api/v1/users/{id}": func(t accessTarget) accessRequest {
+		return jsonReq("PATCH", "/api/v1"+userPath(t, ""), `{"name":"目标用户"}`)
+	},
+	"GET /api/v1/users/{id}/tokens": func(t accessTarget) accessRequest { return accessRequest{path: "/api/v1" + userPath(t, "/tokens")} },
+	"POST /api/v1/users/{id}/tokens": func(t accessTarget) accessRequest {
+		return jsonReq("POST", "/api/v1"+userPath(t, "/tokens"), `{"name":"测试","days":1}`)
+	},
 	"DELETE /api/v1/users/{id}/tokens/{token}": func(t accessTarget) accessRequest {
 		return jsonReq("DELETE", "/api/v1"+userPath(t, fmt.Sprintf("/tokens/%d", t.newToken())), "")
 	},
-	"POST /api/v1/users/{id}/password-reset":    func(t accessTarget) accessRequest { return jsonReq("POST", "/api/v1"+userPath(t, "/password-reset"), "") },
-	"POST /api/v1/users/{id}/logout-everywhere": func(t accessTarget) accessRequest { return jsonReq("POST", "/api/v1"+userPath(t, "/logout-everywhere"), "") },
-	"POST /api/v1/users/{id}/reveal-phone":      func(t accessTarget) accessRequest { return jsonReq("POST", "/api/v1"+userPath(t, "/reveal-phone"), "") },
-	"GET /api/v1/audit":                         func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/audit"} },
+	"POST /api/v1/users/{id}/password-reset": func(t accessTarget) accessRequest {
+		return jsonReq("POST", "/api/v1"+userPath(t, "/password-reset"), "")
+	},
+	"POST /api/v1/users/{id}/logout-everywhere": func(t accessTarget) accessRequest {
+		return jsonReq("POST", "/api/v1"+userPath(t, "/logout-everywhere"), "")
+	},
+	"POST /api/v1/users/{id}/reveal-phone": func(t accessTarget) accessRequest { return jsonReq("POST", "/api/v1"+userPath(t, "/reveal-phone"), "") },
+	"GET /api/v1/audit":                    func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/audit"} },
 }
 
 func form(path, body string) accessRequest {
@@ -82,7 +90,9 @@ func jsonReq(method, path, body string) accessRequest {
 	return accessRequest{method: method, path: path, body: body, contentType: "application/json"}
 }
 
-func userPath(t accessTarget, suffix string) string { return fmt.Sprintf("/users/%d%s", t.userID, suffix) }
+func userPath(t accessTarget, suffix string) string {
+	return fmt.Sprintf("/users/%d%s", t.userID, suffix)
+}
 
 // caller is one identity the matrix tries.
 type caller struct {
