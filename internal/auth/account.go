@@ -16,9 +16,18 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 	if err != nil {
 		return err
 	}
+	// Guessing the current password from a stolen session is throttled like log-in guessing.
+	if blocked, err := s.throttled(ctx, u.Login, ip); err != nil {
+		return err
+	} else if blocked {
+		return apperr.Msg(apperr.TooMany, "auth.throttled", int(s.Throttle.Window.Minutes()))
+	}
 	if ok, err := CheckPassword(hash, current); err != nil {
 		return err
 	} else if !ok {
+		if err := s.recordFailure(ctx, s.DB, u.Login, ip); err != nil {
+			return err
+		}
 		return apperr.FieldMsg("current", "password.wrong_current")
 	}
 	if problem := PasswordProblem(u.Login, next); problem != "" {

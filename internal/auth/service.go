@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"sync"
 	"time"
 
 	"github.com/minzheng/minzheng/internal/audit"
@@ -23,6 +24,9 @@ type Service struct {
 	SessionIdle, SessionMax time.Duration
 	// Throttle limits failed log-ins.
 	Throttle ThrottleRules
+
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // NewService returns a Service with the production defaults.
@@ -40,6 +44,15 @@ func NewService(d *db.DB, keys *pii.Keyring, log *audit.Log, now func() time.Tim
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
+
+// dummyHash is a hash of a random password with the service's cost, checked when a log-in names no
+// usable account so that such attempts take as long as real ones.
+func (s *Service) dummyHash() string {
+	s.dummyOnce.Do(func() {
+		s.dummy, _ = HashPassword(RandomPassword(), s.Argon2)
+	})
+	return s.dummy
+}
 
 // PhoneField is the AEAD field name of users' phone numbers; key rotation re-encrypts it.
 const PhoneField = "users.phone"

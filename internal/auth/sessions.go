@@ -67,12 +67,17 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", nil, err
 	}
-	ok := false
-	if u != nil && !u.Disabled && !u.Role.IsMachine() {
-		if ok, err = CheckPassword(hash, password); err != nil {
-			return "", nil, err
-		}
+	// Check a password in every case — against a dummy hash when there is no usable account — so
+	// that the time taken does not tell which logins exist.
+	usable := u != nil && !u.Disabled && !u.Role.IsMachine()
+	if !usable {
+		hash = s.dummyHash()
 	}
+	ok, err := CheckPassword(hash, password)
+	if err != nil {
+		return "", nil, err
+	}
+	ok = ok && usable
 	if !ok {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 			if err := s.recordFailure(ctx, tx, login, ip); err != nil {

@@ -20,8 +20,9 @@ type ThrottleRules struct {
 // DefaultThrottle allows 5 failures per account and 20 per address in 15 minutes.
 var DefaultThrottle = ThrottleRules{Window: 15 * time.Minute, PerAccount: 5, PerAddress: 20}
 
-func accountKey(login string) string { return "login:" + login }
-func addressKey(ip string) string    { return "ip:" + ip }
+// Keys are cut to a bounded length: what an attacker types as a login is stored here.
+func accountKey(login string) string { return "login:" + truncate(login, 100) }
+func addressKey(ip string) string    { return "ip:" + truncate(ip, 64) }
 
 // throttled reports whether login or ip has used up its failures.
 func (s *Service) throttled(ctx context.Context, login, ip string) (bool, error) {

@@ -66,6 +66,9 @@ func scopeFilter(caller *Principal, column string) (string, []any) {
 	if caller.Scope == region.Nationwide {
 		return "1 = 1", nil
 	}
+	if caller.Scope.Level() == 0 {
+		return "1 = 0", nil // a malformed scope sees nothing, as Scope.Contains says
+	}
 	sc := caller.Scope.Code()
 	return "substr(" + column + ", 1, ?) = ?", []any{len(sc), sc}
 }
@@ -94,8 +97,9 @@ type UserFilter struct {
 func (s *Service) ListUsers(ctx context.Context, caller *Principal, f UserFilter) ([]*User, int, error) {
 	where, args := scopeFilter(caller, "scope")
 	if f.Query != "" {
-		where += ` AND (login LIKE ? OR name LIKE ?)`
-		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(f.Query) + "%"
+		// lower() on both sides: LIKE is case-blind on SQLite but not on PostgreSQL.
+		where += ` AND (lower(login) LIKE ? ESCAPE '!' OR lower(name) LIKE ? ESCAPE '!')`
+		like := "%" + strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(strings.ToLower(f.Query)) + "%"
 		args = append(args, like, like)
 	}
 	if f.Role != "" {
@@ -106,7 +110,10 @@ func (s *Service) ListUsers(ctx context.Context, caller *Principal, f UserFilter
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	f.PerPage = max(1, min(f.PerPage, 200))
+	if f.PerPage <= 0 {
+		f.PerPage = 50
+	}
+	f.PerPage = min(f.PerPage, 200)
 	f.Page = max(1, f.Page)
 	rows, err := s.DB.Query(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+` ORDER BY login LIMIT ? OFFSET ?`,
 		append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
