@@ -193,4 +193,3 @@ func prefixedPerson(alias string) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
