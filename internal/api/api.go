@@ -15,6 +15,7 @@ import (
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
+	"github.com/minzheng/minzheng/internal/registry"
 )
 
 // Prefix is where the API is mounted.
@@ -25,9 +26,10 @@ var openAPIDoc []byte
 
 // Deps is what the API needs from the application.
 type Deps struct {
-	DB   *db.DB
-	Auth *auth.Service
-	Log  *slog.Logger
+	DB       *db.DB
+	Auth     *auth.Service
+	Registry *registry.Store
+	Log      *slog.Logger
 }
 
 // Route is one registered API route, in OpenAPI path form ("/regions/{code}"), with the
@@ -55,6 +57,7 @@ func New(deps Deps) *API {
 	a.handle("GET", "/openapi.json", auth.Public, a.openAPI)
 	a.handle("GET", "/regions/{code}", auth.RegionView, a.getRegion)
 	a.registerUsers()
+	a.registerHouseholds()
 	a.handle("GET", "/audit", auth.AuditView, a.searchAudit)
 	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "no_route", a.msg.T("api.noroute")))

@@ -12,12 +12,17 @@ import (
 	"testing"
 
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/idcard"
+	"github.com/minzheng/minzheng/internal/registry"
 )
 
 // accessTarget is what a request is aimed at: a user and a region either inside or outside the
 // caller's scope.
 type accessTarget struct {
 	userID    int64
+	household int64
+	person    int64
 	userScope string
 	region    string
 	newToken  func() int64
@@ -80,6 +85,20 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 	},
 	"POST /api/v1/users/{id}/reveal-phone": func(t accessTarget) accessRequest { return jsonReq("POST", "/api/v1"+userPath(t, "/reveal-phone"), "") },
 	"GET /api/v1/audit":                    func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/audit"} },
+	"GET /api/v1/persons":                  func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/persons?name=测"} },
+	"POST /api/v1/persons/{id}/reveal-id": func(t accessTarget) accessRequest {
+		return jsonReq("POST", fmt.Sprintf("/api/v1/persons/%d/reveal-id", t.person), "")
+	},
+	"POST /api/v1/households": func(accessTarget) accessRequest { return jsonReq("POST", "/api/v1/households", `{"members":[]}`) },
+	"GET /api/v1/households/{id}": func(t accessTarget) accessRequest {
+		return accessRequest{path: fmt.Sprintf("/api/v1/households/%d", t.household)}
+	},
+	"PUT /api/v1/households/{id}": func(t accessTarget) accessRequest {
+		return jsonReq("PUT", fmt.Sprintf("/api/v1/households/%d", t.household), `{"version":1,"members":[]}`)
+	},
+	"GET /api/v1/households/{id}/history": func(t accessTarget) accessRequest {
+		return accessRequest{path: fmt.Sprintf("/api/v1/households/%d/history", t.household)}
+	},
 }
 
 func form(path, body string) accessRequest {
@@ -254,7 +273,25 @@ func makeTarget(t *testing.T, m *Main, login, street string) accessTarget {
 		}
 		return tok.ID
 	}
-	return accessTarget{userID: u.ID, userScope: community, region: community, newToken: newToken}
+	hh, person := makeHousehold(t, m, community, u.ID)
+	return accessTarget{userID: u.ID, household: hh, person: person, userScope: community, region: community, newToken: newToken}
+}
+
+// makeHousehold registers a one-person household in community, with an ID number made unique by seq.
+func makeHousehold(t *testing.T, m *Main, community string, seq int64) (int64, int64) {
+	t.Helper()
+	ctx := context.Background()
+	id := idcard.Synthesize("370212", civil.Date{Year: 1948, Month: 5, Day: 6}, int(seq))
+	hid, err := m.svc.registry.Create(ctx, auth.System(), registry.HouseholdInput{RegionCode: community, Address: "测试路1号",
+		Hukou: registry.Urban, HukouRegion: "370212", Members: []registry.PersonInput{{Name: "测试户主", IDNumber: string(id), Relation: registry.Head}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := m.svc.registry.Get(ctx, auth.System(), hid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hid, h.Members[0].ID
 }
 
 func userScope(t *testing.T, m *Main, login string) string {

@@ -8,6 +8,7 @@ import (
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/pii"
+	"github.com/minzheng/minzheng/internal/registry"
 )
 
 func runKeys(ctx context.Context, e env, args []string) error {
@@ -18,7 +19,7 @@ func runKeys(ctx context.Context, e env, args []string) error {
 
 // sealedColumns lists every encrypted column of every domain package, for key rotation.
 func sealedColumns() []pii.Column {
-	return auth.SealedColumns()
+	return append(auth.SealedColumns(), registry.SealedColumns()...)
 }
 
 // runKeysRotate adds a new current key to the key file and re-encrypts every sealed value under

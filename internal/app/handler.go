@@ -34,7 +34,7 @@ func (m *Main) handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{DB: m.DB, Auth: m.svc.auth, Log: m.Logger})
+	apiHandler := api.New(api.Deps{DB: m.DB, Auth: m.svc.auth, Registry: m.svc.registry, Log: m.Logger})
 	m.routes = nil
 	for _, r := range site.Routes() {
 		m.routes = append(m.routes, Route{Method: r.Method, Pattern: r.Pattern, Perm: r.Perm})

@@ -11,6 +11,7 @@ import (
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/pii"
+	"github.com/minzheng/minzheng/internal/registry"
 )
 
 // services are the long-lived domain objects every command and the server share.
@@ -19,6 +20,8 @@ type services struct {
 	keys  *pii.Keyring
 	audit *audit.Log
 	auth  *auth.Service
+	// registry is the low-income population database.
+	registry *registry.Store
 	// keysPath is where keys came from, for commands that add a key.
 	keysPath string
 }
@@ -39,7 +42,7 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 	}
 	if created {
 		var sealed int
-		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE phone_sealed <> ''`).Scan(&sealed); err != nil {
+		if err := d.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM users WHERE phone_sealed <> '') + (SELECT COUNT(*) FROM persons)`).Scan(&sealed); err != nil {
 			d.Close()
 			return nil, err
 		}
@@ -50,7 +53,8 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		logger.Warn("generated new personal-data keys; back this file up apart from the database", "file", cfg.KeysPath())
 	}
 	log := &audit.Log{Now: now}
-	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now), keysPath: cfg.KeysPath()}, nil
+	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now),
+		registry: &registry.Store{DB: d, Keys: keys, Audit: log, Now: now}, keysPath: cfg.KeysPath()}, nil
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -23,6 +23,10 @@ const (
 	TokenManage Permission = "token.manage"
 	PIIReveal   Permission = "pii.reveal"
 	AuditView   Permission = "audit.view"
+	// HouseholdView reads the low-income population database; HouseholdEdit creates and changes
+	// households, imports rosters and decides on likely duplicates.
+	HouseholdView Permission = "household.view"
+	HouseholdEdit Permission = "household.edit"
 )
 
 // matrix is the permission table, one line per permission, one column per role, in the order of
@@ -30,12 +34,14 @@ const (
 //
 //	city  district  street  grid  canteen  charity  rescue  auditor  feed
 var matrix = map[Permission]string{
-	RegionView:  "X     X         X       X     X        X        X       X        -",
-	UserView:    "X     X         -       -     -        -        -       X        -",
-	UserManage:  "X     X         -       -     -        -        -       -        -",
-	TokenManage: "X     -         -       -     -        -        -       -        -",
-	PIIReveal:   "X     X         X       X     -        -        -       -        -",
-	AuditView:   "X     -         -       -     -        -        -       X        -",
+	RegionView:    "X     X         X       X     X        X        X       X        -",
+	UserView:      "X     X         -       -     -        -        -       X        -",
+	UserManage:    "X     X         -       -     -        -        -       -        -",
+	TokenManage:   "X     -         -       -     -        -        -       -        -",
+	PIIReveal:     "X     X         X       X     -        -        -       -        -",
+	AuditView:     "X     -         -       -     -        -        -       X        -",
+	HouseholdView: "X     X         X       X     -        -        -       X        -",
+	HouseholdEdit: "X     X         X       -     -        -        -       -        -",
 }
 
 var grants = parseMatrix()

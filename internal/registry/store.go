@@ -119,3 +119,9 @@ func decodeSelfCare(v string) SelfCare {
 	}
 	return s
 }
+
+// ParseSelfCare reads the activity keys (eat, dress, transfer, toilet, walk, bathe) a person cannot
+// do alone; unknown keys are ignored.
+func ParseSelfCare(keys []string) SelfCare {
+	return decodeSelfCare(strings.Join(keys, ","))
+}
