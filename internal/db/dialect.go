@@ -117,3 +117,12 @@ func describePostgres(dsn string) string {
 	}
 	return fmt.Sprintf("PostgreSQL at %s%s", host, u.Path)
 }
+
+// AfterExplicitIDs is run after rows were inserted with explicit ids (bulk loading), so that the
+// next generated id follows them. SQLite's AUTOINCREMENT already takes the maximum into account.
+func (d Dialect) AfterExplicitIDs(table string) string {
+	if d == Postgres {
+		return "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE((SELECT MAX(id) FROM " + table + "), 1))"
+	}
+	return ""
+}
