@@ -85,7 +85,14 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 	},
 	"POST /api/v1/users/{id}/reveal-phone": func(t accessTarget) accessRequest { return jsonReq("POST", "/api/v1"+userPath(t, "/reveal-phone"), "") },
 	"GET /api/v1/audit":                    func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/audit"} },
-	"GET /api/v1/persons":                  func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/persons?name=测"} },
+	"GET /households":                      func(accessTarget) accessRequest { return accessRequest{path: "/households?name=测"} },
+	"GET /households/{id}": func(t accessTarget) accessRequest {
+		return accessRequest{path: fmt.Sprintf("/households/%d", t.household)}
+	},
+	"POST /households/{id}/members/{person}/reveal-id": func(t accessTarget) accessRequest {
+		return form(fmt.Sprintf("/households/%d/members/%d/reveal-id", t.household, t.person), "")
+	},
+	"GET /api/v1/persons": func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/persons?name=测"} },
 	"POST /api/v1/persons/{id}/reveal-id": func(t accessTarget) accessRequest {
 		return jsonReq("POST", fmt.Sprintf("/api/v1/persons/%d/reveal-id", t.person), "")
 	},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/money"
 	"github.com/minzheng/minzheng/internal/region"
 )
 
@@ -41,6 +42,8 @@ func (s *Site) parseTemplates() error {
 		"num":   formatInt,
 		"date":  formatDate,
 		"time":  formatTime,
+		"key":   func(prefix string, v any) string { return prefix + "." + fmt.Sprint(v) },
+		"yuan":  func(f money.Fen) string { return f.String() },
 	}
 	s.pages = map[string]*template.Template{}
 	for _, e := range entries {
@@ -99,6 +102,25 @@ func (s *Site) scopeName(r *http.Request, code string) string {
 		if d.Level >= region.City {
 			names = append(names, d.Name)
 		}
+	}
+	return strings.Join(names, " / ")
+}
+
+// regionBelow names a region by its path below the caller's scope, as UI.md asks: a 崂山区 user
+// sees "中韩街道 / 张村社区".
+func (s *Site) regionBelow(r *http.Request, p *auth.Principal, code string) string {
+	path, err := region.PathTo(r.Context(), s.deps.DB, code)
+	if err != nil {
+		return code
+	}
+	var names []string
+	for _, d := range path {
+		if d.Level > p.Scope.Level() && d.Level > region.City {
+			names = append(names, d.Name)
+		}
+	}
+	if len(names) == 0 {
+		return path[len(path)-1].Name
 	}
 	return strings.Join(names, " / ")
 }

@@ -21,14 +21,16 @@ import (
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
+	"github.com/minzheng/minzheng/internal/registry"
 )
 
 // Deps is what the site needs from the rest of the application.
 type Deps struct {
-	DB    *db.DB
-	Auth  *auth.Service
-	Audit *audit.Log
-	Log   *slog.Logger
+	DB       *db.DB
+	Auth     *auth.Service
+	Audit    *audit.Log
+	Registry *registry.Store
+	Log      *slog.Logger
 	// Now is the clock; deadlines and "today" come from it, never from time.Now directly.
 	Now func() time.Time
 	// Root is the region code the home page starts from (the city, "3702" for Qingdao).
@@ -92,6 +94,8 @@ func New(deps Deps) (*Site, error) {
 	s.registerUsers()
 	s.registerUser()
 	s.registerAuditLog()
+	s.registerHouseholds()
+	s.registerHousehold()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
