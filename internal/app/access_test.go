@@ -85,7 +85,15 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 	},
 	"POST /api/v1/users/{id}/reveal-phone": func(t accessTarget) accessRequest { return jsonReq("POST", "/api/v1"+userPath(t, "/reveal-phone"), "") },
 	"GET /api/v1/audit":                    func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/audit"} },
-	"GET /households":                      func(accessTarget) accessRequest { return accessRequest{path: "/households?name=测"} },
+	"GET /households/new":                  func(accessTarget) accessRequest { return accessRequest{path: "/households/new"} },
+	"POST /households/new":                 func(accessTarget) accessRequest { return form("/households/new", "member_count=1&address=") },
+	"GET /households/{id}/edit": func(t accessTarget) accessRequest {
+		return accessRequest{path: fmt.Sprintf("/households/%d/edit", t.household)}
+	},
+	"POST /households/{id}/edit": func(t accessTarget) accessRequest {
+		return form(fmt.Sprintf("/households/%d/edit", t.household), "member_count=1&address=")
+	},
+	"GET /households": func(accessTarget) accessRequest { return accessRequest{path: "/households?name=测"} },
 	"GET /households/{id}": func(t accessTarget) accessRequest {
 		return accessRequest{path: fmt.Sprintf("/households/%d", t.household)}
 	},

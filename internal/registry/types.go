@@ -188,6 +188,9 @@ type TierSpan struct {
 // PersonInput is a member as entered on a form or read from a roster row. IDNumber and Phone are
 // plain here; they are sealed before storage.
 type PersonInput struct {
+	// ExistingID names a stored member whose ID number and phone are kept when IDNumber or Phone
+	// is left empty: an edit form shows them masked and need not reveal them to save.
+	ExistingID     int64
 	Name           string
 	IDNumber       string
 	Relation       Relation

@@ -64,6 +64,9 @@ func (s *Store) validate(ctx context.Context, q db.Querier, p *auth.Principal, i
 	heads := 0
 	seen := map[string]int{}
 	for i, m := range in.Members {
+		if err := s.keepStored(ctx, q, p, &m); err != nil {
+			return nil, err
+		}
 		pm, err := validatePerson(i, m)
 		if err != nil {
 			return nil, err
@@ -93,6 +96,30 @@ func (s *Store) validate(ctx context.Context, q db.Querier, p *auth.Principal, i
 		}
 	}
 	return v, nil
+}
+
+// keepStored fills an empty ID number or phone of an existing member from the database.
+func (s *Store) keepStored(ctx context.Context, q db.Querier, p *auth.Principal, m *PersonInput) error {
+	if m.ExistingID == 0 || (strings.TrimSpace(m.IDNumber) != "" && strings.TrimSpace(m.Phone) != "") {
+		return nil
+	}
+	var idSealed, phoneSealed, region string
+	if err := q.QueryRow(ctx, `SELECT id_sealed, phone_sealed, region_code FROM persons WHERE id = ?`, m.ExistingID).Scan(
+		&idSealed, &phoneSealed, &region); err != nil || !p.Sees(region) {
+		return apperr.Msg(apperr.NotFound, "registry.person_notfound")
+	}
+	var err error
+	if strings.TrimSpace(m.IDNumber) == "" {
+		if m.IDNumber, err = s.Keys.Open(idSealed, IDField); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(m.Phone) == "" && phoneSealed != "" {
+		if m.Phone, err = s.Keys.Open(phoneSealed, PhoneField); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func validTier(t Tier) bool {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,10 @@ func (s *Site) parseTemplates() error {
 		"date":  formatDate,
 		"time":  formatTime,
 		"key":   func(prefix string, v any) string { return prefix + "." + fmt.Sprint(v) },
+		"mf":    func(i int, name string) string { return fmt.Sprintf("members[%d].%s", i, name) },
+		"has":   func(vs []string, v string) bool { return slices.Contains(vs, v) },
+		"inc":   func(i int) int { return i + 1 },
+		"list":  func(v ...string) []string { return v },
 		"yuan":  func(f money.Fen) string { return f.String() },
 	}
 	s.pages = map[string]*template.Template{}

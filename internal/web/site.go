@@ -95,6 +95,7 @@ func New(deps Deps) (*Site, error) {
 	s.registerUser()
 	s.registerAuditLog()
 	s.registerHouseholds()
+	s.registerHouseholdForm()
 	s.registerHousehold()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
