@@ -107,6 +107,11 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, apperr.Status(e.Kind), errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}})
 }
 
+// CrossOriginRefused answers a state-changing request from another site's page.
+func (a *API) CrossOriginRefused(w http.ResponseWriter, r *http.Request) {
+	a.writeError(w, r, apperr.Msg(apperr.Forbidden, "auth.cross_origin"))
+}
+
 // InternalError writes the JSON 500 answer; the server uses it after recovering from a panic.
 func (a *API) InternalError(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: "internal", Message: a.msg.T("error.internal")}})

@@ -30,7 +30,8 @@ func (m *Main) Routes() []Route { return append([]Route(nil), m.routes...) }
 // handler assembles the whole HTTP surface: the HTML site at /, the JSON API at /api/v1, and the
 // operations endpoints /healthz, /readyz and /metrics.
 func (m *Main) handler() (http.Handler, error) {
-	site, err := web.New(web.Deps{DB: m.DB, Auth: m.svc.auth, Audit: m.svc.audit, Registry: m.svc.registry, Log: m.Logger, Now: m.Now})
+	site, err := web.New(web.Deps{DB: m.DB, Auth: m.svc.auth, Audit: m.svc.audit, Registry: m.svc.registry, Log: m.Logger, Now: m.Now,
+		SecureCookies: m.Config.SecureCookies})
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +78,14 @@ func (m *Main) handler() (http.Handler, error) {
 	}
 	// Cross-origin protection on every state-changing request: a form on another site cannot make
 	// a signed-in officer's browser approve or delete anything.
-	protected := http.NewCrossOriginProtection().Handler(mux)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
+			apiHandler.CrossOriginRefused(w, r)
+			return
+		}
+		site.CrossOriginRefused(w, r)
+	}))
+	protected := cop.Handler(mux)
 	return httpx.SecureHeaders(httpx.Observe(m.Logger, metrics, onPanic, protected)), nil
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/db"
@@ -33,6 +34,9 @@ type Config struct {
 	LogLevel string
 	// LogFormat is text (for a terminal) or json (for a log collector).
 	LogFormat string
+	// SecureCookies marks session cookies Secure even when the request arrived over plain HTTP,
+	// as it does when a reverse proxy terminates HTTPS in front of Minzheng.
+	SecureCookies bool
 }
 
 // Default returns the configuration used when nothing is set.
@@ -58,6 +62,15 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		{"MINZHENG_KEYS", &c.KeysFile},
 		{"MINZHENG_LOG_LEVEL", &c.LogLevel},
 		{"MINZHENG_LOG_FORMAT", &c.LogFormat},
+	}
+	if v, err := lookup(getenv, "MINZHENG_SECURE_COOKIES"); err != nil {
+		return err
+	} else if v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("config: MINZHENG_SECURE_COOKIES %q must be true or false", v)
+		}
+		c.SecureCookies = b
 	}
 	for _, f := range fields {
 		v, err := lookup(getenv, f.name)
@@ -89,6 +102,7 @@ func lookup(getenv func(string) string, name string) (string, error) {
 // AddServeFlags registers --addr on fs.
 func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen `address` (env MINZHENG_ADDR)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark session cookies Secure (behind an HTTPS reverse proxy; env MINZHENG_SECURE_COOKIES)")
 }
 
 // AddDataFlags registers --data and --db on fs: every subcommand that touches data finds the

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/minzheng/minzheng/internal/auth"
@@ -26,13 +27,23 @@ type total struct {
 	Value int
 }
 
-// childTable counts, for every direct child of parent, streets, communities and each indicator.
+// childTable counts, for every direct child of parent, what lies below it — streets and
+// communities, as far as there are such levels below the children — and each indicator. The
+// totals also count the children themselves, so a street's page totals its communities.
 func (s *Site) childTable(ctx context.Context, parent string) (regionTable, error) {
 	counts, err := region.Counts(ctx, s.deps.DB, parent)
 	if err != nil {
 		return regionTable{}, err
 	}
-	t := regionTable{Columns: []string{"region.streets", "region.communities"}}
+	level := region.LevelOf(parent)
+	showStreets, showCommunities := level < region.County, level < region.Street
+	t := regionTable{}
+	if showStreets {
+		t.Columns = append(t.Columns, "region.streets")
+	}
+	if showCommunities {
+		t.Columns = append(t.Columns, "region.communities")
+	}
 	extra := make([]map[string]int, len(s.deps.Indicators))
 	for i, ind := range s.deps.Indicators {
 		t.Columns = append(t.Columns, ind.Label)
@@ -40,32 +51,43 @@ func (s *Site) childTable(ctx context.Context, parent string) (regionTable, erro
 			return regionTable{}, err
 		}
 	}
-	sums := make([]int, len(t.Columns))
+	streets, communities := 0, 0
+	sums := make([]int, len(s.deps.Indicators))
 	for _, c := range counts {
-		row := regionRow{Code: c.Code, Name: c.Name, Values: []int{c.Streets, c.Communities}}
-		for i := range extra {
-			row.Values = append(row.Values, extra[i][c.Code])
+		row := regionRow{Code: c.Code, Name: c.Name}
+		if showStreets {
+			row.Values = append(row.Values, c.Streets)
 		}
-		for i, v := range row.Values {
-			sums[i] += v
+		if showCommunities {
+			row.Values = append(row.Values, c.Communities)
 		}
-		// The children themselves count too: a street's home page totals its communities.
+		streets += c.Streets
+		communities += c.Communities
 		switch region.LevelOf(c.Code) {
 		case region.Street:
-			sums[0]++
+			streets++
 		case region.Community:
-			sums[1]++
+			communities++
+		}
+		for i := range extra {
+			row.Values = append(row.Values, extra[i][c.Code])
+			sums[i] += extra[i][c.Code]
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	for i, col := range t.Columns {
-		t.Totals = append(t.Totals, total{Label: col, Value: sums[i]})
+	if level < region.Street {
+		t.Totals = append(t.Totals, total{Label: "region.streets", Value: streets})
+	}
+	t.Totals = append(t.Totals, total{Label: "region.communities", Value: communities})
+	for i, ind := range s.deps.Indicators {
+		t.Totals = append(t.Totals, total{Label: ind.Label, Value: sums[i]})
 	}
 	return t, nil
 }
 
 type homeContent struct {
-	RootName string
+	RootName    string
+	ChildrenKey string
 	regionTable
 }
 
@@ -97,6 +119,7 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	content := homeContent{RootName: path[len(path)-1].Name, regionTable: table}
+	content := homeContent{RootName: path[len(path)-1].Name, regionTable: table,
+		ChildrenKey: fmt.Sprintf("home.children.%d", region.LevelOf(root)+1)}
 	s.render(w, r, http.StatusOK, "home", s.msg.T("home.title"), content)
 }

@@ -42,7 +42,7 @@ func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, statusFor(err), "login", s.msg.T("login.title"), loginContent{Form: f, Next: next})
 		return
 	}
-	setSessionCookie(w, r, secret)
+	s.setSessionCookie(w, r, secret)
 	if p.MustChangePassword {
 		next = passwordPath
 	}
@@ -57,6 +57,6 @@ func (s *Site) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	clearSessionCookie(w, r)
+	s.clearSessionCookie(w, r)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

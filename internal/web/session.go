@@ -25,7 +25,7 @@ func (s *Site) authenticate(next http.Handler) http.Handler {
 				s.renderError(w, r, err)
 				return
 			}
-			clearSessionCookie(w, r)
+			s.clearSessionCookie(w, r)
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -59,17 +59,21 @@ func (s *Site) guard(perm auth.Permission, h http.HandlerFunc) http.Handler {
 	})
 }
 
-func setSessionCookie(w http.ResponseWriter, r *http.Request, secret string) {
+// secure says whether cookies must be Secure: always over TLS, and behind an HTTPS proxy when
+// configured so.
+func (s *Site) secure(r *http.Request) bool { return r.TLS != nil || s.deps.SecureCookies }
+
+func (s *Site) setSessionCookie(w http.ResponseWriter, r *http.Request, secret string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: auth.SessionCookie, Value: secret, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
-		Expires: time.Now().Add(12 * time.Hour),
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+		Expires: s.deps.Now().Add(12 * time.Hour),
 	})
 }
 
-func clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+func (s *Site) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 // safeNext keeps a post-login redirect on this site.

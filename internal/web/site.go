@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
@@ -35,6 +36,8 @@ type Deps struct {
 	Now func() time.Time
 	// Root is the region code the home page starts from (the city, "3702" for Qingdao).
 	Root string
+	// SecureCookies marks session cookies Secure behind an HTTPS reverse proxy.
+	SecureCookies bool
 	// Indicators add per-region count columns to the home page; modules contribute their own.
 	Indicators []Indicator
 }
@@ -125,6 +128,11 @@ func (s *Site) Routes() []Route { return append([]Route(nil), s.routes...) }
 // ServeHTTP serves the site, first finding who is signed in.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.authenticate(s.mux).ServeHTTP(w, r)
+}
+
+// CrossOriginRefused writes the 403 page for a state-changing request from another site.
+func (s *Site) CrossOriginRefused(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, apperr.Msg(apperr.Forbidden, "auth.cross_origin"))
 }
 
 // InternalError writes the 500 page; the server uses it after recovering from a panic.

@@ -135,6 +135,10 @@ func (s *Site) userPasswordReset(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	if !confirmed(r) {
+		s.renderError(w, r, apperr.Msg(apperr.Invalid, "action.confirm_required"))
+		return
+	}
 	password, err := s.deps.Auth.ResetPassword(r.Context(), auth.FromContext(r.Context()), c.User.ID, httpx.ClientIP(r))
 	if err != nil {
 		s.renderError(w, r, err)
@@ -148,6 +152,10 @@ func (s *Site) userLogoutEverywhere(w http.ResponseWriter, r *http.Request) {
 	c, err := s.loadUser(r)
 	if err != nil {
 		s.renderError(w, r, err)
+		return
+	}
+	if !confirmed(r) {
+		s.renderError(w, r, apperr.Msg(apperr.Invalid, "action.confirm_required"))
 		return
 	}
 	if err := s.deps.Auth.LogoutEverywhere(r.Context(), auth.FromContext(r.Context()), c.User.ID, httpx.ClientIP(r)); err != nil {
@@ -202,6 +210,10 @@ func (s *Site) userTokenRevoke(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	if !confirmed(r) {
+		s.renderError(w, r, apperr.Msg(apperr.Invalid, "action.confirm_required"))
+		return
+	}
 	tokenID, err := strconv.ParseInt(r.PathValue("token"), 10, 64)
 	if err != nil {
 		s.renderError(w, r, apperr.Msg(apperr.NotFound, "token.notfound"))
@@ -213,3 +225,7 @@ func (s *Site) userTokenRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/users/"+strconv.FormatInt(c.User.ID, 10)+"?done=revoked", http.StatusSeeOther)
 }
+
+// confirmed reports whether an irreversible action's form carried its confirmation box: the
+// browser's "required" is a convenience, the server is the check.
+func confirmed(r *http.Request) bool { return r.PostFormValue("confirm") == "1" }

@@ -50,7 +50,7 @@ func (s *Site) usersPage(w http.ResponseWriter, r *http.Request) {
 		ScopeNames: map[string]string{}}
 	for _, u := range users {
 		if _, ok := c.ScopeNames[u.Scope.Code()]; !ok {
-			c.ScopeNames[u.Scope.Code()] = s.scopeName(r, u.Scope.Code())
+			c.ScopeNames[u.Scope.Code()] = s.regionBelow(r, p, u.Scope.Code())
 		}
 	}
 	pageURL := func(n int) string {
