@@ -20,6 +20,7 @@ import (
 // accessTarget is what a request is aimed at: a user and a region either inside or outside the
 // caller's scope.
 type accessTarget struct {
+	candidate int64
 	userID    int64
 	household int64
 	person    int64
@@ -92,6 +93,10 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 	},
 	"POST /households/{id}/edit": func(t accessTarget) accessRequest {
 		return form(fmt.Sprintf("/households/%d/edit", t.household), "member_count=1&address=")
+	},
+	"GET /duplicates": func(accessTarget) accessRequest { return accessRequest{path: "/duplicates"} },
+	"POST /duplicates/{id}": func(t accessTarget) accessRequest {
+		return form(fmt.Sprintf("/duplicates/%d", t.candidate), "decision=dismiss") // no note: refused, stays open
 	},
 	"GET /households": func(accessTarget) accessRequest { return accessRequest{path: "/households?name=测"} },
 	"GET /households/{id}": func(t accessTarget) accessRequest {
@@ -289,7 +294,12 @@ func makeTarget(t *testing.T, m *Main, login, street string) accessTarget {
 		return tok.ID
 	}
 	hh, person := makeHousehold(t, m, community, u.ID)
-	return accessTarget{userID: u.ID, household: hh, person: person, userScope: community, region: community, newToken: newToken}
+	makeHousehold(t, m, community, u.ID+1000) // same name and birth date: a duplicate candidate
+	var candidate int64
+	if err := m.DB.QueryRow(ctx, `SELECT id FROM duplicate_candidates WHERE person_a = ? OR person_b = ?`, person, person).Scan(&candidate); err != nil {
+		t.Fatal(err)
+	}
+	return accessTarget{candidate: candidate, userID: u.ID, household: hh, person: person, userScope: community, region: community, newToken: newToken}
 }
 
 // makeHousehold registers a one-person household in community, with an ID number made unique by seq.

@@ -109,10 +109,6 @@ func (s *Store) Candidates(ctx context.Context, p *auth.Principal, status string
 // the record `drop` is removed and `keep` stays). The decision, with its note, is kept on the
 // candidate, in both households' timelines and in the audit log.
 func (s *Store) Decide(ctx context.Context, p *auth.Principal, id int64, merge bool, drop int64, note, ip string) error {
-	note = strings.TrimSpace(note)
-	if note == "" {
-		return apperr.FieldMsg("note", "registry.note_required")
-	}
 	cands, err := s.Candidates(ctx, p, "open", 100000)
 	if err != nil {
 		return err
@@ -125,6 +121,9 @@ func (s *Store) Decide(ctx context.Context, p *auth.Principal, id int64, merge b
 	}
 	if c == nil {
 		return apperr.Msg(apperr.NotFound, "registry.candidate_notfound")
+	}
+	if note = strings.TrimSpace(note); note == "" {
+		return apperr.FieldMsg("note", "registry.note_required")
 	}
 	status := "dismissed"
 	if merge {

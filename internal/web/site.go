@@ -100,6 +100,7 @@ func New(deps Deps) (*Site, error) {
 	s.registerHouseholds()
 	s.registerHouseholdForm()
 	s.registerHousehold()
+	s.registerDuplicates()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
