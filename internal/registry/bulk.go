@@ -46,6 +46,8 @@ func (b *Bulk) Load(ctx context.Context, households []HouseholdInput) (int, erro
 		sp := newBatch(tx, `INSERT INTO spending (household_id, kind, amount_fen) VALUES `, 3)
 		tr := newBatch(tx, `INSERT INTO tiers (household_id, person_id, region_code, tier, valid_from) VALUES `, 5)
 		hist := newBatch(tx, `INSERT INTO registry_history (at, actor, household_id, entity, field, new_value) VALUES `, 6)
+		// Rows referring to others must not reach the database before them.
+		pp.after, inc.after, sp.after, tr.after = []*batch{hh}, []*batch{pp}, []*batch{hh}, []*batch{hh, pp}
 		for _, in := range households {
 			b.nextHH++
 			hid := b.nextHH
@@ -134,6 +136,7 @@ type batch struct {
 	cols   int
 	args   []any
 	rows   int
+	after  []*batch // flushed first: the tables this one refers to
 }
 
 // maxParams stays under SQLite's default limit of 32,766 bound parameters (PostgreSQL allows 65,535).
@@ -158,6 +161,11 @@ func (b *batch) add(ctx context.Context, vals ...any) error {
 func (b *batch) flush(ctx context.Context) error {
 	if b.rows == 0 {
 		return nil
+	}
+	for _, dep := range b.after {
+		if err := dep.flush(ctx); err != nil {
+			return err
+		}
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.cols), ", ") + ")"
 	q := b.prefix + strings.TrimSuffix(strings.Repeat(row+", ", b.rows), ", ")
