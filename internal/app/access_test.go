@@ -293,8 +293,8 @@ func makeTarget(t *testing.T, m *Main, login, street string) accessTarget {
 		}
 		return tok.ID
 	}
-	hh, person := makeHousehold(t, m, community, u.ID)
-	makeHousehold(t, m, community, u.ID+1000) // same name and birth date: a duplicate candidate
+	hh, person := makeHousehold(t, m, community, "户主"+login, u.ID)
+	makeHousehold(t, m, community, "户主"+login, u.ID+500) // same name and birth date: a duplicate candidate
 	var candidate int64
 	if err := m.DB.QueryRow(ctx, `SELECT id FROM duplicate_candidates WHERE person_a = ? OR person_b = ?`, person, person).Scan(&candidate); err != nil {
 		t.Fatal(err)
@@ -302,13 +302,14 @@ func makeTarget(t *testing.T, m *Main, login, street string) accessTarget {
 	return accessTarget{candidate: candidate, userID: u.ID, household: hh, person: person, userScope: community, region: community, newToken: newToken}
 }
 
-// makeHousehold registers a one-person household in community, with an ID number made unique by seq.
-func makeHousehold(t *testing.T, m *Main, community string, seq int64) (int64, int64) {
+// makeHousehold registers a one-person household in community, with an ID number made unique by
+// seq; two households with the same name form a duplicate candidate.
+func makeHousehold(t *testing.T, m *Main, community, name string, seq int64) (int64, int64) {
 	t.Helper()
 	ctx := context.Background()
-	id := idcard.Synthesize("370212", civil.Date{Year: 1948, Month: 5, Day: 6}, int(seq))
+	id := idcard.Synthesize("370199", civil.Date{Year: 1948, Month: 5, Day: 6}, int(seq%1000)) // a code the generator never uses
 	hid, err := m.svc.registry.Create(ctx, auth.System(), registry.HouseholdInput{RegionCode: community, Address: "测试路1号",
-		Hukou: registry.Urban, HukouRegion: "370212", Members: []registry.PersonInput{{Name: "测试户主", IDNumber: string(id), Relation: registry.Head}}})
+		Hukou: registry.Urban, HukouRegion: "370212", Members: []registry.PersonInput{{Name: name, IDNumber: string(id), Relation: registry.Head}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,8 @@ type Main struct {
 	Reset bool
 	// DemoSeed makes the demo city reproducible.
 	DemoSeed uint64
+	// DemoHouseholds is how many synthetic households the demo city gets on its first run.
+	DemoHouseholds int
 
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
@@ -49,12 +51,13 @@ type Main struct {
 // NewMain returns a Main with default configuration, writing to the process's stdout and stderr.
 func NewMain() *Main {
 	return &Main{
-		Config:   config.Default(),
-		DemoSeed: 20231231,
-		Stdout:   os.Stdout,
-		Stderr:   os.Stderr,
-		Getenv:   os.Getenv,
-		Now:      time.Now,
+		Config:         config.Default(),
+		DemoSeed:       20231231,
+		DemoHouseholds: 3000,
+		Stdout:         os.Stdout,
+		Stderr:         os.Stderr,
+		Getenv:         os.Getenv,
+		Now:            time.Now,
 	}
 }
 
@@ -75,6 +78,7 @@ func (m *Main) ParseFlags(args []string) error {
 	if m.Demo {
 		fs.BoolVar(&m.Reset, "reset", false, "delete the demo database and generate the city again")
 		fs.Uint64Var(&m.DemoSeed, "seed", m.DemoSeed, "random `seed` of the demo city")
+		fs.IntVar(&m.DemoHouseholds, "households", m.DemoHouseholds, "synthetic `households` generated on the first run")
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -188,6 +192,18 @@ func (m *Main) generateDemo(ctx context.Context) error {
 	}
 	if n > 0 {
 		m.Logger.Info("generated demo city", "communities", n, "seconds", time.Since(start).Seconds())
+	}
+	var existing int
+	if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM households`).Scan(&existing); err != nil {
+		return err
+	}
+	if existing == 0 && m.DemoHouseholds > 0 {
+		start := time.Now()
+		h, p, err := generateHouseholds(ctx, m.svc, m.DemoSeed, m.DemoHouseholds, nil)
+		if err != nil {
+			return fmt.Errorf("generate demo households: %w", err)
+		}
+		m.Logger.Info("generated demo households", "households", h, "persons", p, "seconds", time.Since(start).Seconds())
 	}
 	logins, err := synth.Users(ctx, m.DB, m.svc.auth)
 	if err != nil {
