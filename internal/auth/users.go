@@ -69,8 +69,7 @@ func scopeFilter(caller *Principal, column string) (string, []any) {
 	if caller.Scope.Level() == 0 {
 		return "1 = 0", nil // a malformed scope sees nothing, as Scope.Contains says
 	}
-	sc := caller.Scope.Code()
-	return "substr(" + column + ", 1, ?) = ?", []any{len(sc), sc}
+	return db.PrefixRange(column, caller.Scope.Code())
 }
 
 // GetUser returns the user with id if caller's scope covers it; otherwise, as for a missing user,

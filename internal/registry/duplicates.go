@@ -181,8 +181,7 @@ func scopeWhere(p *auth.Principal, column string) (string, []any) {
 	if p.Scope.Level() == 0 {
 		return "1 = 0", nil
 	}
-	sc := p.Scope.Code()
-	return "substr(" + column + ", 1, ?) = ?", []any{len(sc), sc}
+	return db.PrefixRange(column, p.Scope.Code())
 }
 
 func prefixedPerson(alias string) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/idcard"
 	"github.com/minzheng/minzheng/internal/pii"
 )
@@ -100,16 +101,26 @@ func likeContains(s string) string {
 }
 
 func (s *Store) where(p *auth.Principal, q Query) (string, []any, error) {
-	where, args := scopeWhere(p, "p.region_code")
-	add := func(clause string, a ...any) {
-		where += " AND " + clause
-		args = append(args, a...)
-	}
+	// The scope and the region filter become one range, so the index narrows to the smaller area.
+	prefix := p.Scope.Code()
 	if r := strings.TrimSpace(q.Region); r != "" {
 		if strings.Trim(r, "0123456789") != "" {
 			return "", nil, apperr.FieldMsg("region", "registry.region_filter")
 		}
-		add("substr(p.region_code, 1, ?) = ?", len(r), r)
+		switch {
+		case strings.HasPrefix(r, prefix):
+			prefix = r
+		case !strings.HasPrefix(prefix, r):
+			return "1 = 0", nil, nil // a region outside the scope: nothing to see
+		}
+	}
+	where, args := db.PrefixRange("p.region_code", prefix)
+	if p.Scope.Level() == 0 && p.Scope != "" {
+		where, args = "1 = 0", nil // a malformed scope sees nothing
+	}
+	add := func(clause string, a ...any) {
+		where += " AND " + clause
+		args = append(args, a...)
 	}
 	if n := strings.TrimSpace(q.Name); n != "" {
 		if q.NameExact {
