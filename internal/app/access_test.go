@@ -105,6 +105,10 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 	"POST /households/{id}/members/{person}/reveal-id": func(t accessTarget) accessRequest {
 		return form(fmt.Sprintf("/households/%d/members/%d/reveal-id", t.household, t.person), "")
 	},
+	"GET /api/v1/duplicates": func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/duplicates"} },
+	"POST /api/v1/duplicates/{id}/decision": func(t accessTarget) accessRequest {
+		return jsonReq("POST", fmt.Sprintf("/api/v1/duplicates/%d/decision", t.candidate), `{"decision":"dismiss"}`)
+	},
 	"GET /api/v1/persons": func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/persons?name=测"} },
 	"POST /api/v1/persons/{id}/reveal-id": func(t accessTarget) accessRequest {
 		return jsonReq("POST", fmt.Sprintf("/api/v1/persons/%d/reveal-id", t.person), "")
