@@ -120,9 +120,9 @@ func parseDate(v string, xlsx bool) (civil.Date, error) {
 		if n, err := strconv.ParseFloat(t, 64); err == nil && isDecimal(t) && n >= 1 && n < 2958466 {
 			return excelEpoch.AddDays(int(n)), nil
 		}
-		if d, _, ok := strings.Cut(t, "T"); ok {
-			t = d
-		}
+	}
+	if i := strings.IndexAny(t, " T"); i > 0 && strings.Contains(t[i:], ":") {
+		t = t[:i] // a time of day after the date, as other systems export it
 	}
 	if len(t) == 8 && strings.Trim(t, "0123456789") == "" {
 		t = t[:4] + "-" + t[4:6] + "-" + t[6:]
@@ -163,8 +163,11 @@ func parseID(v string) (idcard.Number, error) {
 	if err == nil {
 		return n, nil
 	}
-	if strings.ContainsAny(v, "Ee") && strings.Contains(v, "+") {
-		return "", errf("身份证号被Excel存成了数字，后几位已经丢失：请把这一列设为“文本”格式后重新填写")
+	// Excel keeps 15 significant digits of a number: an ID number typed into a General cell
+	// comes back as 3.70212E+17 or with its last three digits zeroed.
+	scientific := strings.ContainsAny(v, "Ee") && strings.Contains(v, "+")
+	if scientific || (len(v) == 18 && strings.HasSuffix(v, "000") && strings.Trim(v, "0123456789") == "") {
+		return "", errf("身份证号可能被Excel当成数字保存，后几位已经丢失：请把这一列设为“文本”格式后重新填写")
 	}
 	var ie *idcard.Error
 	if errors.As(err, &ie) {
