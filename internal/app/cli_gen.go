@@ -59,7 +59,7 @@ func generateHouseholds(ctx context.Context, svc *services, seed uint64, n int, 
 	asOf := civil.DateOf(time.Now().In(time.FixedZone("CST", 8*3600)))
 	g := synth.New(seed)
 
-	const chunk = 2000
+	const chunk = 20000 // households per transaction: fewer commits rewrite the hot index pages less often
 	batches := make(chan []registry.HouseholdInput, 4)
 	genErr := make(chan error, 1)
 	go func() {

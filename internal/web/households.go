@@ -22,8 +22,10 @@ type householdsContent struct {
 	Error   string
 	Today   interface{ String() string }
 	Names   map[string]string // region code → path below the caller's scope
-	Sorts   []string
-	CanEdit bool
+	Sorts     []string
+	CanEdit   bool
+	CanReveal bool
+	ExportURL string
 }
 
 const householdsPerPage = 50
@@ -48,7 +50,15 @@ func (s *Site) householdsPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	query := queryFrom(q)
 	c := householdsContent{Page: query.Page, Q: q, Tiers: registry.Tiers(), Names: map[string]string{},
-		Sorts: []string{"", "name", "birth", "-birth", "region"}, CanEdit: p.Can(auth.HouseholdEdit)}
+		Sorts: []string{"", "name", "birth", "-birth", "region"}, CanEdit: p.Can(auth.HouseholdEdit),
+		CanReveal: p.Can(auth.PIIReveal)}
+	exportQuery := url.Values{}
+	for k, vs := range q {
+		if k != "page" {
+			exportQuery[k] = vs
+		}
+	}
+	c.ExportURL = "/households/export.xlsx?" + exportQuery.Encode()
 	rows, total, err := s.deps.Registry.Search(r.Context(), p, query)
 	if err != nil {
 		f := &form{Errors: map[string]string{}}

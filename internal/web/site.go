@@ -101,6 +101,8 @@ func New(deps Deps) (*Site, error) {
 	s.registerHouseholdForm()
 	s.registerHousehold()
 	s.registerDuplicates()
+	s.registerImport()
+	s.registerExport()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
