@@ -11,17 +11,17 @@ import (
 )
 
 type householdsContent struct {
-	Rows    []registry.Row
-	Total   int
-	Page    int
-	Pages   int
-	Q       url.Values
-	Tiers   []registry.Tier
-	PrevURL string
-	NextURL string
-	Error   string
-	Today   interface{ String() string }
-	Names   map[string]string // region code → path below the caller's scope
+	Rows      []registry.Row
+	Total     int
+	Page      int
+	Pages     int
+	Q         url.Values
+	Tiers     []registry.Tier
+	PrevURL   string
+	NextURL   string
+	Error     string
+	Today     interface{ String() string }
+	Names     map[string]string // region code → path below the caller's scope
 	Sorts     []string
 	CanEdit   bool
 	CanReveal bool

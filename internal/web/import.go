@@ -35,7 +35,9 @@ func (s *Site) importPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "import", s.msg.T("nav.import"), importContent{Limit: limitText()})
 }
 
-func limitText() string { return fmt.Sprintf("%d MB / %d 行", roster.DefaultMaxBytes>>20, roster.DefaultMaxRows) }
+func limitText() string {
+	return fmt.Sprintf("%d MB / %d 行", roster.DefaultMaxBytes>>20, roster.DefaultMaxRows)
+}
 
 // importUpload keeps the uploaded roster and runs the dry run: every problem with its row and
 // column, or what the commit would do.
