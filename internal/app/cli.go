@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -26,6 +27,25 @@ func dataCommand(ctx context.Context, e env, name, synopsis string, args []strin
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
+	return openServices(ctx, cfg, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), time.Now)
+}
+
+// dataCommandArgs is dataCommand for commands that take positional arguments (a file name).
+func dataCommandArgs(ctx context.Context, e env, name, synopsis string, args []string, own func(*config.Config, *flag.FlagSet), rest *[]string) (*services, error) {
+	cfg := config.Default()
+	if err := cfg.FromEnv(e.getenv); err != nil {
+		return nil, err
+	}
+	fs := newFlagSet(e, name, synopsis)
+	cfg.AddDataFlags(fs)
+	own(&cfg, fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, errUsage
+	}
+	*rest = fs.Args()
 	return openServices(ctx, cfg, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), time.Now)
 }
 
