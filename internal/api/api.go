@@ -59,6 +59,7 @@ func New(deps Deps) *API {
 	a.registerUsers()
 	a.registerHouseholds()
 	a.registerDuplicates()
+	a.registerImports()
 	a.handle("GET", "/audit", auth.AuditView, a.searchAudit)
 	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "no_route", a.msg.T("api.noroute")))

@@ -116,7 +116,8 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 	"POST /api/v1/duplicates/{id}/decision": func(t accessTarget) accessRequest {
 		return jsonReq("POST", fmt.Sprintf("/api/v1/duplicates/%d/decision", t.candidate), `{"decision":"dismiss"}`)
 	},
-	"GET /api/v1/persons": func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/persons?name=测"} },
+	"POST /api/v1/imports": func(accessTarget) accessRequest { return jsonReq("POST", "/api/v1/imports?dry_run=true", "") },
+	"GET /api/v1/persons":  func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/persons?name=测"} },
 	"POST /api/v1/persons/{id}/reveal-id": func(t accessTarget) accessRequest {
 		return jsonReq("POST", fmt.Sprintf("/api/v1/persons/%d/reveal-id", t.person), "")
 	},
