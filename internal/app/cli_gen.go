@@ -41,7 +41,7 @@ func runGen(ctx context.Context, e env, args []string) error {
 
 // generateHouseholds adds n synthetic households spread over the demo city's communities and
 // reports progress about every 5%.
-func generateHouseholds(ctx context.Context, svc *services, seed uint64, n int, progress func(done, total int)) (int, int, error) {
+func generateHouseholds(ctx context.Context, svc *services, seed uint64, n int, progress func(done, total int)) (doneH, doneP int, err error) {
 	if _, err := synth.Regions(ctx, svc.db, seed); err != nil {
 		return 0, 0, err
 	}
@@ -86,8 +86,24 @@ func generateHouseholds(ctx context.Context, svc *services, seed uint64, n int, 
 		}
 		genErr <- nil
 	}()
+	// Loading more than the database holds: build the secondary indexes once at the end instead
+	// of updating them row by row (EnsureIndexes also runs at every start, should this stop).
+	var existing int
+	if err := svc.db.QueryRow(ctx, `SELECT COUNT(*) FROM households`).Scan(&existing); err != nil {
+		return 0, 0, err
+	}
+	if n > existing && n >= 10000 {
+		if err := registry.DropIndexes(ctx, svc.db); err != nil {
+			return 0, 0, err
+		}
+		defer func() {
+			if ierr := registry.EnsureIndexes(context.WithoutCancel(ctx), svc.db); ierr != nil && err == nil {
+				err = ierr
+			}
+		}()
+	}
 	bulk := &registry.Bulk{Store: &registry.Store{DB: svc.db, Keys: svc.keys, Audit: svc.audit, Now: time.Now}}
-	doneH, doneP, step := 0, 0, max(n/20, 1)
+	step := max(n/20, 1)
 	for b := range batches {
 		p, err := bulk.Load(ctx, b)
 		if err != nil {

@@ -52,6 +52,10 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		}
 		logger.Warn("generated new personal-data keys; back this file up apart from the database", "file", cfg.KeysPath())
 	}
+	if err := registry.EnsureIndexes(ctx, d); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("registry indexes: %w", err)
+	}
 	log := &audit.Log{Now: now}
 	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now),
 		registry: &registry.Store{DB: d, Keys: keys, Audit: log, Now: now}, keysPath: cfg.KeysPath()}, nil

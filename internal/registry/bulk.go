@@ -45,9 +45,11 @@ func (b *Bulk) Load(ctx context.Context, households []HouseholdInput) (int, erro
 		inc := newBatch(tx, `INSERT INTO incomes (person_id, kind, monthly_fen) VALUES `, 3)
 		sp := newBatch(tx, `INSERT INTO spending (household_id, kind, amount_fen) VALUES `, 3)
 		tr := newBatch(tx, `INSERT INTO tiers (household_id, person_id, region_code, tier, valid_from) VALUES `, 5)
+		grams := newBatch(tx, `INSERT INTO person_name_grams (gram, region_code, person_id) VALUES `, 3)
 		hist := newBatch(tx, `INSERT INTO registry_history (at, actor, household_id, entity, field, new_value) VALUES `, 6)
 		// Rows referring to others must not reach the database before them.
 		pp.after, inc.after, sp.after, tr.after = []*batch{hh}, []*batch{pp}, []*batch{hh}, []*batch{hh, pp}
+		grams.after = []*batch{pp}
 		for _, in := range households {
 			b.nextHH++
 			hid := b.nextHH
@@ -82,6 +84,11 @@ func (b *Bulk) Load(ctx context.Context, households []HouseholdInput) (int, erro
 					m.Disability.Grade, m.SeriousIllness, m.Illness, m.SelfCare.encode(), i); err != nil {
 					return err
 				}
+				for _, g := range nameGrams(m.Name) {
+					if err := grams.add(ctx, g, in.RegionCode, pids[i]); err != nil {
+						return err
+					}
+				}
 				for _, x := range m.Incomes {
 					if x.Monthly > 0 {
 						if err := inc.add(ctx, pids[i], string(x.Kind), int64(x.Monthly)); err != nil {
@@ -111,7 +118,7 @@ func (b *Bulk) Load(ctx context.Context, households []HouseholdInput) (int, erro
 				return err
 			}
 		}
-		for _, bt := range []*batch{hh, pp, inc, sp, tr, hist} {
+		for _, bt := range []*batch{hh, pp, inc, sp, tr, grams, hist} {
 			if err := bt.flush(ctx); err != nil {
 				return err
 			}

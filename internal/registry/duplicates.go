@@ -160,6 +160,7 @@ func (s *Store) Decide(ctx context.Context, p *auth.Principal, id int64, merge b
 // removePerson deletes a person record and what hangs on it.
 func removePerson(ctx context.Context, tx *db.Tx, id int64) error {
 	for _, q := range []string{`DELETE FROM incomes WHERE person_id = ?`, `DELETE FROM tiers WHERE person_id = ?`,
+		`DELETE FROM person_name_grams WHERE person_id = ?`,
 		`UPDATE duplicate_candidates SET status = 'merged' WHERE status = 'open' AND (person_a = ? OR person_b = ?)`,
 		`DELETE FROM persons WHERE id = ?`} {
 		args := []any{id}

@@ -192,6 +192,8 @@ func TestSearchDuplicatesReveal(t *testing.T) {
 			want int
 		}{
 			{"partial name", Query{Name: "建"}, 2},
+			{"partial name, two characters", Query{Name: "建国"}, 2},
+			{"partial name, no match", Query{Name: "国建"}, 0},
 			{"exact name", Query{Name: "张建国", NameExact: true}, 2},
 			{"id number", Query{IDNumber: first.Members[0].IDNumber}, 1},
 			{"region", Query{Region: "370202"}, 2},

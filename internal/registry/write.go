@@ -189,6 +189,9 @@ func (s *Store) writeMembers(ctx context.Context, tx *db.Tx, householdID int64, 
 		if err != nil {
 			return nil, err
 		}
+		if err := writeGrams(ctx, tx, ids[i], v.RegionCode, m.Name); err != nil {
+			return nil, err
+		}
 		keep[ids[i]] = true
 	}
 	for _, pid := range existing {
@@ -196,6 +199,7 @@ func (s *Store) writeMembers(ctx context.Context, tx *db.Tx, householdID int64, 
 			continue
 		}
 		for _, q := range []string{`DELETE FROM incomes WHERE person_id = ?`, `DELETE FROM tiers WHERE person_id = ?`,
+			`DELETE FROM person_name_grams WHERE person_id = ?`,
 			`DELETE FROM duplicate_candidates WHERE person_a = ? OR person_b = ?`, `DELETE FROM persons WHERE id = ?`} {
 			args := []any{pid}
 			if q == `DELETE FROM duplicate_candidates WHERE person_a = ? OR person_b = ?` {
