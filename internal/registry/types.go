@@ -10,6 +10,8 @@
 package registry
 
 import (
+	"strings"
+
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/money"
 )
@@ -97,6 +99,25 @@ const (
 // Relations lists the relations in display order.
 func Relations() []Relation {
 	return []Relation{Head, Spouse, Child, Parent, Grandchild, Sibling, OtherKin}
+}
+
+// The value lists of a person's circumstances. Empty means not recorded.
+var (
+	Maritals    = []string{"single", "married", "divorced", "widowed"}
+	Educations  = []string{"none", "primary", "junior", "senior", "vocational", "college", "bachelor", "postgraduate"}
+	Employments = []string{"employed", "self_employed", "unemployed", "retired", "student", "none"}
+	Capacities  = []string{"full", "partial", "none"}
+)
+
+// SelfCareKeys names the six activities of daily living, as forms and the API send them.
+func SelfCareKeys() []string { return append([]string(nil), selfCareKeys...) }
+
+// Keys lists the activities a person cannot do alone.
+func (s SelfCare) Keys() []string {
+	if s.encode() == "" {
+		return nil
+	}
+	return strings.Split(s.encode(), ",")
 }
 
 // DisabilityKind is the kind on a disability certificate (DOMAIN.md §13).

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/apperr"
@@ -180,6 +181,15 @@ func validatePerson(i int, m PersonInput) (person, error) {
 		phone = pii.Normalize(pii.Phone, m.Phone)
 		if len(phone) < 7 || len(phone) > 12 {
 			return person{}, apperr.FieldMsg(field(i, "phone"), "registry.phone_invalid")
+		}
+	}
+	for _, f := range []struct {
+		name, value string
+		allowed     []string
+	}{{"marital", m.Marital, Maritals}, {"education", m.Education, Educations},
+		{"employment", m.Employment, Employments}, {"work_capacity", m.WorkCapacity, Capacities}} {
+		if f.value != "" && !slices.Contains(f.allowed, f.value) {
+			return person{}, apperr.FieldMsg(field(i, f.name), "registry.value_invalid")
 		}
 	}
 	d := m.Disability

@@ -29,6 +29,11 @@ type householdFormContent struct {
 	Spending    []registry.SpendingKind
 	Tiers       []registry.Tier
 	Problems    []string
+	Maritals    []string
+	Educations  []string
+	Employments []string
+	Capacities  []string
+	SelfCare    []string
 }
 
 func (s *Site) registerHouseholdForm() {
@@ -41,7 +46,9 @@ func (s *Site) registerHouseholdForm() {
 func (s *Site) formContent(r *http.Request, f *form, id int64, version int) *householdFormContent {
 	p := auth.FromContext(r.Context())
 	c := &householdFormContent{Form: f, ID: id, Version: version, Relations: registry.Relations(),
-		Kinds: registry.DisabilityKinds(), IncomeKinds: registry.IncomeKinds(), Spending: registry.SpendingKinds(), Tiers: registry.Tiers()}
+		Kinds: registry.DisabilityKinds(), IncomeKinds: registry.IncomeKinds(), Spending: registry.SpendingKinds(), Tiers: registry.Tiers(),
+		Maritals: registry.Maritals, Educations: registry.Educations, Employments: registry.Employments,
+		Capacities: registry.Capacities, SelfCare: registry.SelfCareKeys()}
 	n := max(1, atoi(f.Get("member_count")))
 	for i := 0; i < n; i++ {
 		c.Members = append(c.Members, i)
@@ -179,7 +186,8 @@ func inputFromForm(f *form) (registry.HouseholdInput, error) {
 		if f.Get(pre+"remove") == "1" || (f.Get(pre+"name") == "" && f.Get(pre+"id_number") == "" && f.Get(pre+"person_id") == "") {
 			continue
 		}
-		m := registry.PersonInput{ExistingID: int64(atoi(f.Get(pre + "person_id"))), Name: f.Get(pre + "name"), IDNumber: f.Get(pre + "id_number"), Relation: registry.Relation(f.Get(pre + "relation")),
+		m := registry.PersonInput{ExistingID: int64(atoi(f.Get(pre + "person_id"))), Name: f.Get(pre + "name"),
+			Marital: f.Get(pre + "marital"), Education: f.Get(pre + "education"), IDNumber: f.Get(pre + "id_number"), Relation: registry.Relation(f.Get(pre + "relation")),
 			Phone: f.Get(pre + "phone"), Employment: f.Get(pre + "employment"), WorkCapacity: f.Get(pre + "work_capacity"),
 			InSchool: f.Get(pre+"in_school") == "1", SeriousIllness: f.Get(pre+"serious_illness") == "1", Illness: f.Get(pre + "illness"),
 			Disability: registry.Disability{Kind: registry.DisabilityKind(f.Get(pre + "disability_kind")), Certificate: f.Get(pre + "disability_cert")},
@@ -194,6 +202,13 @@ func inputFromForm(f *form) (registry.HouseholdInput, error) {
 			}
 			if amount != 0 {
 				m.Incomes = append(m.Incomes, registry.Income{Kind: k, Monthly: amount})
+			}
+		}
+		// Tiers of this member (carried through the form unchanged).
+		for _, t := range strings.Split(f.Get(pre+"tiers"), ",") {
+			tier, from, ok := strings.Cut(t, "@")
+			if d, err := civil.ParseDate(from); ok && err == nil {
+				in.Tiers = append(in.Tiers, registry.TierInput{Tier: registry.Tier(tier), MemberIndex: len(in.Members), ValidFrom: d})
 			}
 		}
 		in.Members = append(in.Members, m)
@@ -227,8 +242,18 @@ func valuesOf(h *registry.Household) url.Values {
 			v.Set("tier_from", t.ValidFrom.String())
 		}
 	}
+	memberTiers := map[int64][]string{}
+	for _, t := range h.Tiers {
+		if t.ValidTo.IsZero() && t.PersonID != 0 {
+			memberTiers[t.PersonID] = append(memberTiers[t.PersonID], string(t.Tier)+"@"+t.ValidFrom.String())
+		}
+	}
 	for i, m := range h.Members {
 		pre := fmt.Sprintf("members[%d].", i)
+		v.Set(pre+"tiers", strings.Join(memberTiers[m.ID], ","))
+		v.Set(pre+"marital", m.Marital)
+		v.Set(pre+"education", m.Education)
+		v[pre+"self_care"] = m.SelfCare.Keys()
 		v.Set(pre+"name", m.Name)
 		v.Set(pre+"id_masked", m.IDMasked)
 		v.Set(pre+"person_id", strconv.FormatInt(m.ID, 10))
