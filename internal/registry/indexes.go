@@ -21,6 +21,7 @@ var secondaryIndexes = []string{
 	"CREATE INDEX IF NOT EXISTS tiers_household ON tiers (household_id)",
 	"CREATE INDEX IF NOT EXISTS tiers_region ON tiers (tier, region_code)",
 	"CREATE INDEX IF NOT EXISTS registry_history_household ON registry_history (household_id, id)",
+	"CREATE INDEX IF NOT EXISTS person_name_grams_lookup ON person_name_grams (gram, region_code, person_id)",
 	"CREATE INDEX IF NOT EXISTS person_name_grams_person ON person_name_grams (person_id)",
 }
 
