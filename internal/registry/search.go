@@ -58,39 +58,63 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Row, 
 	if !ok {
 		return nil, 0, apperr.FieldMsg("sort", "registry.sort_invalid")
 	}
-	from := ` FROM persons p JOIN households h ON h.id = p.household_id WHERE ` + where
+	from := ` FROM persons p WHERE ` + where
+	if strings.Contains(where, "h.") {
+		from = ` FROM persons p JOIN households h ON h.id = p.household_id WHERE ` + where
+	}
 	if q.PerPage <= 0 {
 		q.PerPage = 50
 	}
 	q.PerPage = min(q.PerPage, 1000)
 	q.Page = max(q.Page, 1)
-	// One pass gives the page and, through the window, the number of all matches: a partial-name
-	// search scans a district's index once instead of twice.
-	rows, err := s.DB.Query(ctx, `SELECT `+prefixedPerson("p")+`, h.address, p.region_code, COUNT(*) OVER ()`+from+
-		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, q.PerPage, (q.Page-1)*q.PerPage)...)
+	// First the page's ids and, through the window, the number of all matches, in one pass that
+	// touches only persons; then the page's rows in full.
+	idRows, err := s.DB.Query(ctx, `SELECT p.id, COUNT(*) OVER ()`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(args, q.PerPage, (q.Page-1)*q.PerPage)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	var ids []any
+	total := 0
+	for idRows.Next() {
+		var id int64
+		if err := idRows.Scan(&id, &total); err != nil {
+			idRows.Close()
+			return nil, 0, err
+		}
+		ids = append(ids, id)
+	}
+	idRows.Close()
+	if err := idRows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(ids) == 0 {
+		if q.Page > 1 {
+			// Past the last page the window has no row to report the total on.
+			err := s.DB.QueryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total)
+			return nil, total, err
+		}
+		return nil, 0, nil
+	}
+	rows, err := s.DB.Query(ctx, `SELECT `+prefixedPerson("p")+`, h.address, p.region_code FROM persons p
+		JOIN households h ON h.id = p.household_id WHERE p.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var out []Row
-	total := 0
+	byID := map[int64]Row{}
 	for rows.Next() {
 		var r Row
 		var birth, selfcare string
-		if err := rows.Scan(append(personDest(&r.Person, &birth, &selfcare), &r.Address, &r.RegionCode, &total)...); err != nil {
+		if err := rows.Scan(append(personDest(&r.Person, &birth, &selfcare), &r.Address, &r.RegionCode)...); err != nil {
 			return nil, 0, err
 		}
 		finishPerson(&r.Person, birth, selfcare)
-		out = append(out, r)
+		byID[r.ID] = r
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	if len(out) == 0 && q.Page > 1 {
-		// Past the last page the window has no row to report the total on.
-		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
-			return nil, 0, err
-		}
+	out := make([]Row, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, byID[id.(int64)])
 	}
 	return out, total, rows.Err()
 }
