@@ -41,10 +41,12 @@ func queryGram(q string) string {
 	return string(r[:2])
 }
 
-// writeGrams replaces a person's name pieces.
-func writeGrams(ctx context.Context, tx *db.Tx, personID int64, region, name string) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM person_name_grams WHERE person_id = ?`, personID); err != nil {
-		return err
+// writeGrams replaces a person's name pieces (isNew: there are none yet).
+func writeGrams(ctx context.Context, tx *db.Tx, personID int64, region, name string, isNew bool) error {
+	if !isNew {
+		if _, err := tx.Exec(ctx, `DELETE FROM person_name_grams WHERE person_id = ?`, personID); err != nil {
+			return err
+		}
 	}
 	for _, g := range nameGrams(name) {
 		if _, err := tx.Exec(ctx, `INSERT INTO person_name_grams (gram, region_code, person_id) VALUES (?, ?, ?)`, g, region, personID); err != nil {

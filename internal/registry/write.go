@@ -54,14 +54,13 @@ func (s *Store) create(ctx context.Context, tx *db.Tx, p *auth.Principal, in Hou
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.writeDetails(ctx, tx, id, v, personIDs); err != nil {
+	if err := s.writeDetails(ctx, tx, id, v, personIDs, true); err != nil {
 		return 0, nil, err
 	}
+	// The first row of the timeline: the record itself holds the initial values, and every later
+	// change records its old value, so the history is complete without copying each field here.
 	h := history{at: now, actor: p, householdID: id}
 	h.add("household", 0, "created", "", fmt.Sprintf("%d", len(v.members)))
-	for _, c := range diff(nil, s.snapshotInput(v)) {
-		h.add(c.entity, 0, c.field, c.old, c.new)
-	}
 	if err := h.write(ctx, tx); err != nil {
 		return 0, nil, err
 	}
@@ -112,7 +111,7 @@ func (s *Store) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id int
 	if err != nil {
 		return false, err
 	}
-	if err := s.writeDetails(ctx, tx, id, v, personIDs); err != nil {
+	if err := s.writeDetails(ctx, tx, id, v, personIDs, false); err != nil {
 		return false, err
 	}
 	h := history{at: now, actor: p, householdID: id}
@@ -189,7 +188,7 @@ func (s *Store) writeMembers(ctx context.Context, tx *db.Tx, householdID int64, 
 		if err != nil {
 			return nil, err
 		}
-		if err := writeGrams(ctx, tx, ids[i], v.RegionCode, m.Name); err != nil {
+		if err := writeGrams(ctx, tx, ids[i], v.RegionCode, m.Name, existing == nil); err != nil {
 			return nil, err
 		}
 		keep[ids[i]] = true
@@ -215,10 +214,12 @@ func (s *Store) writeMembers(ctx context.Context, tx *db.Tx, householdID int64, 
 
 // writeDetails replaces incomes and spending, and reconciles tiers: a tier still listed keeps its
 // row, a tier no longer listed ends today, a new one starts at its date.
-func (s *Store) writeDetails(ctx context.Context, tx *db.Tx, householdID int64, v *validated, personIDs []int64) error {
+func (s *Store) writeDetails(ctx context.Context, tx *db.Tx, householdID int64, v *validated, personIDs []int64, isNew bool) error {
 	for i, m := range v.members {
-		if _, err := tx.Exec(ctx, `DELETE FROM incomes WHERE person_id = ?`, personIDs[i]); err != nil {
-			return err
+		if !isNew {
+			if _, err := tx.Exec(ctx, `DELETE FROM incomes WHERE person_id = ?`, personIDs[i]); err != nil {
+				return err
+			}
 		}
 		for _, inc := range m.Incomes {
 			if inc.Monthly == 0 {
@@ -230,8 +231,10 @@ func (s *Store) writeDetails(ctx context.Context, tx *db.Tx, householdID int64, 
 			}
 		}
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM spending WHERE household_id = ?`, householdID); err != nil {
-		return err
+	if !isNew {
+		if _, err := tx.Exec(ctx, `DELETE FROM spending WHERE household_id = ?`, householdID); err != nil {
+			return err
+		}
 	}
 	for _, sp := range v.Spending {
 		if _, err := tx.Exec(ctx, `INSERT INTO spending (household_id, kind, amount_fen) VALUES (?, ?, ?)`,
