@@ -97,8 +97,13 @@ func generateHouseholds(ctx context.Context, svc *services, seed uint64, n int, 
 			return 0, 0, err
 		}
 		defer func() {
-			if ierr := registry.EnsureIndexes(context.WithoutCancel(ctx), svc.db); ierr != nil && err == nil {
+			ctx := context.WithoutCancel(ctx)
+			if ierr := registry.EnsureIndexes(ctx, svc.db); ierr != nil && err == nil {
 				err = ierr
+			}
+			// Fresh statistics, so the planner knows the tables are no longer empty.
+			if _, aerr := svc.db.Exec(ctx, `ANALYZE`); aerr != nil && err == nil {
+				err = aerr
 			}
 		}()
 	}

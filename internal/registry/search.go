@@ -68,9 +68,17 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Row, 
 	q.PerPage = min(q.PerPage, 1000)
 	q.Page = max(q.Page, 1)
 	// First the page's ids and, through the window, the number of all matches, in one pass that
-	// touches only persons; then the page's rows in full.
-	idRows, err := s.DB.Query(ctx, `SELECT p.id, COUNT(*) OVER ()`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		append(args, q.PerPage, (q.Page-1)*q.PerPage)...)
+	// touches only persons; then the page's rows in full. A search for one or two characters of a
+	// name and nothing else is answered by the name-piece index alone, listed by region.
+	idQuery := `SELECT p.id, COUNT(*) OVER ()` + from + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	idArgs := append(args, q.PerPage, (q.Page-1)*q.PerPage)
+	if g, prefix, ok := gramOnly(p, q); ok {
+		cond, a := db.PrefixRange("g.region_code", prefix)
+		idQuery = `SELECT g.person_id, COUNT(*) OVER () FROM person_name_grams g WHERE g.gram = ? AND ` + cond +
+			` ORDER BY g.region_code, g.person_id LIMIT ? OFFSET ?`
+		idArgs = append(append([]any{g}, a...), q.PerPage, (q.Page-1)*q.PerPage)
+	}
+	idRows, err := s.DB.Query(ctx, idQuery, idArgs...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -126,6 +134,25 @@ func yearsBefore(d civil.Date, n int) string {
 		y.Day = 28
 	}
 	return y.String()
+}
+
+// gramOnly says whether q is a search for one or two characters of a name within an area and
+// nothing else, which the name-piece index answers exactly; it returns the piece and the area.
+func gramOnly(p *auth.Principal, q Query) (string, string, bool) {
+	name := strings.TrimSpace(q.Name)
+	if name == "" || q.NameExact || len([]rune(name)) > 2 || strings.ContainsAny(name, " \t") ||
+		q.IDNumber != "" || q.Phone != "" || q.Address != "" || q.Tier != "" || q.Disabled || q.Elderly || q.Minor || q.Ill ||
+		(q.Sort != "" && q.Sort != "region") || (p.Scope != "" && p.Scope.Level() == 0) {
+		return "", "", false
+	}
+	prefix := p.Scope.Code()
+	if r := strings.TrimSpace(q.Region); r != "" {
+		if !strings.HasPrefix(r, prefix) {
+			return "", "", false // the general path reports an empty result or a bad filter
+		}
+		prefix = r
+	}
+	return queryGram(name), prefix, true
 }
 
 func likeContains(s string) string {
