@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -23,14 +24,7 @@ func (a *API) registerHouseholds() {
 
 // searchPersons answers GET /persons with the query parameters of registry.Query.
 func (a *API) searchPersons(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	flag := func(k string) bool { return q.Get(k) == "true" || q.Get(k) == "1" }
-	page, _ := strconv.Atoi(q.Get("page"))
-	perPage, _ := strconv.Atoi(q.Get("per_page"))
-	rows, total, err := a.deps.Registry.Search(r.Context(), auth.FromContext(r.Context()), registry.Query{
-		Name: q.Get("name"), NameExact: flag("name_exact"), IDNumber: q.Get("id_number"), Phone: q.Get("phone"),
-		Address: q.Get("address"), Region: q.Get("region"), Tier: registry.Tier(q.Get("tier")), Disabled: flag("disabled"),
-		Elderly: flag("elderly"), Minor: flag("minor"), Ill: flag("ill"), Sort: q.Get("sort"), Page: page, PerPage: perPage})
+	rows, total, err := a.deps.Registry.Search(r.Context(), auth.FromContext(r.Context()), personQuery(r.URL.Query()))
 	if err != nil {
 		a.writeError(w, r, err)
 		return
@@ -42,6 +36,16 @@ func (a *API) searchPersons(w http.ResponseWriter, r *http.Request) {
 		out = append(out, pj)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"persons": out, "total": total})
+}
+
+// personQuery reads the search parameters shared by GET /persons and its export.
+func personQuery(q url.Values) registry.Query {
+	flag := func(k string) bool { return q.Get(k) == "true" || q.Get(k) == "1" }
+	page, _ := strconv.Atoi(q.Get("page"))
+	perPage, _ := strconv.Atoi(q.Get("per_page"))
+	return registry.Query{Name: q.Get("name"), NameExact: flag("name_exact"), IDNumber: q.Get("id_number"), Phone: q.Get("phone"),
+		Address: q.Get("address"), Region: q.Get("region"), Tier: registry.Tier(q.Get("tier")), Disabled: flag("disabled"),
+		Elderly: flag("elderly"), Minor: flag("minor"), Ill: flag("ill"), Sort: q.Get("sort"), Page: page, PerPage: perPage}
 }
 
 func pathInt(r *http.Request, name, notFoundKey string) (int64, error) {

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
@@ -12,6 +14,7 @@ import (
 
 func (a *API) registerImports() {
 	a.handle("POST", "/imports", auth.HouseholdEdit, a.importRoster)
+	a.handle("GET", "/persons/export.xlsx", auth.HouseholdView, a.exportPersons)
 }
 
 type rowErrorJSON struct {
@@ -57,4 +60,29 @@ func (a *API) importRoster(w http.ResponseWriter, r *http.Request) {
 		body["errors"] = errs
 	}
 	writeJSON(w, status, body)
+}
+
+// exportPersons answers GET /persons/export.xlsx with the households of a search in the roster
+// layout; identifiers are masked unless full=true is asked by a caller allowed to reveal them.
+// Every export is audited.
+func (a *API) exportPersons(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	full := q.Get("full") == "true" || q.Get("full") == "1"
+	households, err := a.deps.Registry.Export(r.Context(), auth.FromContext(r.Context()), personQuery(q), full, httpx.ClientIP(r))
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	var rows []roster.ExportRow
+	for _, h := range households {
+		rows = append(rows, roster.ExportRows(strconv.FormatInt(h.ID, 10), h.Input)...)
+	}
+	var buf bytes.Buffer
+	if err := roster.WriteXLSX(&buf, rows, !full); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="households.xlsx"`)
+	_, _ = w.Write(buf.Bytes())
 }

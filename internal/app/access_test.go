@@ -117,7 +117,10 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 		return jsonReq("POST", fmt.Sprintf("/api/v1/duplicates/%d/decision", t.candidate), `{"decision":"dismiss"}`)
 	},
 	"POST /api/v1/imports": func(accessTarget) accessRequest { return jsonReq("POST", "/api/v1/imports?dry_run=true", "") },
-	"GET /api/v1/persons":  func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/persons?name=测"} },
+	"GET /api/v1/persons/export.xlsx": func(accessTarget) accessRequest {
+		return accessRequest{path: "/api/v1/persons/export.xlsx?name=户主"}
+	},
+	"GET /api/v1/persons": func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/persons?name=测"} },
 	"POST /api/v1/persons/{id}/reveal-id": func(t accessTarget) accessRequest {
 		return jsonReq("POST", fmt.Sprintf("/api/v1/persons/%d/reveal-id", t.person), "")
 	},
