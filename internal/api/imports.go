@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
@@ -73,12 +72,8 @@ func (a *API) exportPersons(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	var rows []roster.ExportRow
-	for _, h := range households {
-		rows = append(rows, roster.ExportRows(strconv.FormatInt(h.ID, 10), h.Input)...)
-	}
 	var buf bytes.Buffer
-	if err := roster.WriteXLSX(&buf, rows, !full); err != nil {
+	if err := roster.WriteHouseholdsXLSX(&buf, households, !full); err != nil {
 		a.writeError(w, r, err)
 		return
 	}

@@ -31,10 +31,11 @@ func findBrowser(t *testing.T) string {
 }
 
 // startApp runs the demo city in-process on a free port with a temporary data folder.
-func startApp(t *testing.T, ctx context.Context) *app.Main {
+func startApp(t *testing.T, ctx context.Context, households int) *app.Main {
 	t.Helper()
 	m := app.NewMain()
 	m.Demo = true
+	m.DemoHouseholds = households
 	m.Stdout, m.Stderr = io.Discard, io.Discard
 	m.Getenv = func(string) string { return "" }
 	m.Config.Addr = "127.0.0.1:0"
@@ -65,15 +66,21 @@ type tab struct {
 	base string // the app's base URL, without a trailing slash
 }
 
-// setup starts the demo server and a headless browser, both bounded by testTimeout, and returns
-// the browser's first tab. The browser is started at once, so a browser that cannot start fails
-// here and not in the middle of a flow.
+// setup starts a small demo city (200 households) and a headless browser, both bounded by
+// testTimeout, and returns the browser's first tab.
 func setup(t *testing.T) (*app.Main, *tab) {
 	t.Helper()
+	return setupWith(t, 200, testTimeout)
+}
+
+// setupWith is setup with the demo's number of households and the time limit chosen. The browser
+// is started at once, so a browser that cannot start fails here and not in the middle of a flow.
+func setupWith(t *testing.T, households int, timeout time.Duration) (*app.Main, *tab) {
+	t.Helper()
 	exe := findBrowser(t)
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
-	m := startApp(t, ctx)
+	m := startApp(t, ctx, households)
 
 	profile, err := os.MkdirTemp("", "minzheng-e2e-chromium-")
 	if err != nil {

@@ -3,13 +3,10 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -20,56 +17,6 @@ import (
 	"github.com/minzheng/minzheng/internal/registry/roster"
 	"github.com/minzheng/minzheng/internal/synth"
 )
-
-// setupSmall is setup with a smaller demo city: households synthetic households instead of the
-// demo's default, and the whole test bounded by timeout instead of testTimeout. The browser is
-// started with the same flags as setup's.
-func setupSmall(t *testing.T, households int, timeout time.Duration) (*app.Main, *tab) {
-	t.Helper()
-	exe := findBrowser(t)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(cancel)
-
-	m := app.NewMain()
-	m.Demo = true
-	m.DemoHouseholds = households
-	m.Stdout, m.Stderr = io.Discard, io.Discard
-	m.Getenv = func(string) string { return "" }
-	m.Config.Addr = "127.0.0.1:0"
-	m.Config.DataDir = t.TempDir()
-	if err := m.Run(ctx); err != nil {
-		t.Fatalf("start demo server: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-
-	profile, err := os.MkdirTemp("", "minzheng-e2e-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(profile),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true), // the tests run as root in CI containers
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, opts...)
-	browserCtx, browserCancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		browserCancel()
-		allocCancel()
-		os.RemoveAll(profile)
-	})
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start %s: %v", exe, err)
-	}
-	return m, &tab{t: t, ctx: browserCtx, base: strings.TrimSuffix(m.URL(), "/")}
-}
 
 // firstCommunity returns the demo's first community under street, as the regions table has it:
 // the synthetic households depend on the community's code and name.

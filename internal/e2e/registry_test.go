@@ -27,7 +27,7 @@ var householdPath = regexp.MustCompile(`^/households/\d+$`)
 // with a bad address keeps everything typed and shows the error beside the field; an officer of
 // another district is told the household does not exist.
 func TestRegistryImportSearchEditHistory(t *testing.T) {
-	m, b := setupSmall(t, 200, 90*time.Second)
+	m, b := setupWith(t, 200, 90*time.Second)
 	const street = "370212001" // 崂山区 中韩街道, zhonghan's scope
 	community := firstCommunity(t, m, street)
 	file, hs := writeRosterCSV(t, rosterSeed, community, 3)

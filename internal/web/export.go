@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/httpx"
@@ -27,12 +26,8 @@ func (s *Site) exportXLSX(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	var rows []roster.ExportRow
-	for _, h := range households {
-		rows = append(rows, roster.ExportRows(strconv.FormatInt(h.ID, 10), h.Input)...)
-	}
 	var buf bytes.Buffer
-	if err := roster.WriteXLSX(&buf, rows, !full); err != nil {
+	if err := roster.WriteHouseholdsXLSX(&buf, households, !full); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

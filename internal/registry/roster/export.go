@@ -194,3 +194,13 @@ func WriteCSV(w io.Writer, rows []ExportRow, mask bool) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// WriteHouseholdsXLSX writes exported households in the roster layout, keyed by household id;
+// with mask, identifiers are masked as the UI shows them.
+func WriteHouseholdsXLSX(w io.Writer, households []registry.ExportHousehold, mask bool) error {
+	var rows []ExportRow
+	for _, h := range households {
+		rows = append(rows, ExportRows(strconv.FormatInt(h.ID, 10), h.Input)...)
+	}
+	return WriteXLSX(w, rows, mask)
+}
