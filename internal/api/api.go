@@ -15,6 +15,7 @@ import (
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
+	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/registry"
 )
 
@@ -29,6 +30,7 @@ type Deps struct {
 	DB       *db.DB
 	Auth     *auth.Service
 	Registry *registry.Store
+	Params   *paramdb.Store
 	Log      *slog.Logger
 }
 
@@ -60,6 +62,7 @@ func New(deps Deps) *API {
 	a.registerHouseholds()
 	a.registerDuplicates()
 	a.registerImports()
+	a.registerPolicy()
 	a.handle("GET", "/audit", auth.AuditView, a.searchAudit)
 	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "no_route", a.msg.T("api.noroute")))

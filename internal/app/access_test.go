@@ -120,6 +120,25 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 	"GET /api/v1/persons/export.xlsx": func(accessTarget) accessRequest {
 		return accessRequest{path: "/api/v1/persons/export.xlsx?name=户主"}
 	},
+	"POST /api/v1/calculations": func(accessTarget) accessRequest {
+		return jsonReq("POST", "/api/v1/calculations", `{"program":"dibao"}`)
+	},
+	"GET /api/v1/policy/params": func(accessTarget) accessRequest {
+		return accessRequest{path: "/api/v1/policy/params?name=dibao.standard"}
+	},
+	"POST /api/v1/policy/params": func(accessTarget) accessRequest { return jsonReq("POST", "/api/v1/policy/params", `{"name":""}`) },
+	"POST /api/v1/simulations":   func(accessTarget) accessRequest { return jsonReq("POST", "/api/v1/simulations", `{"program":""}`) },
+	"GET /households/{id}/calc": func(t accessTarget) accessRequest {
+		return accessRequest{path: fmt.Sprintf("/households/%d/calc?program=dibao", t.household)}
+	},
+	"GET /policy/params":  func(accessTarget) accessRequest { return accessRequest{path: "/policy/params"} },
+	"POST /policy/params": func(accessTarget) accessRequest { return form("/policy/params", "name=") },
+	"GET /policy/simulate": func(accessTarget) accessRequest {
+		return accessRequest{path: "/policy/simulate?program=dibao&parameter=dibao.standard&percent=5&from=2024-01-01&date=2024-06-01"}
+	},
+	"GET /policy/simulate.xlsx": func(accessTarget) accessRequest {
+		return accessRequest{path: "/policy/simulate.xlsx?program=dibao&parameter=dibao.standard&percent=5&from=2024-01-01&date=2024-06-01"}
+	},
 	"GET /api/v1/persons": func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/persons?name=测"} },
 	"POST /api/v1/persons/{id}/reveal-id": func(t accessTarget) accessRequest {
 		return jsonReq("POST", fmt.Sprintf("/api/v1/persons/%d/reveal-id", t.person), "")

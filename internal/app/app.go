@@ -34,6 +34,7 @@ func commands() []command {
 		{"demo", "生成并运行示范城市 (generate and run the demo city)", runDemo},
 		{"migrate", "执行数据库迁移 (apply database migrations)", runMigrate},
 		{"bench", "性能测试 (performance scenarios)", runBench},
+		{"calc", "待遇计算 (one calculation, JSON in and out)", runCalc},
 		{"import", "导入花名册 (import a household roster)", runImport},
 		{"gen", "生成合成数据 (generate synthetic households at any scale)", runGen},
 		{"user", "用户管理 (create, list, reset users)", runUser},

@@ -19,6 +19,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 	return subcommand(ctx, e, "bench", args, map[string]func(context.Context, env, []string) error{
 		"search": runBenchSearch,
 		"import": runBenchImport,
+		"policy": runBenchPolicy,
 	})
 }
 

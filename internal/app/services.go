@@ -11,6 +11,7 @@ import (
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/pii"
+	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/registry"
 )
 
@@ -22,6 +23,8 @@ type services struct {
 	auth  *auth.Service
 	// registry is the low-income population database.
 	registry *registry.Store
+	// params are the policy parameters as stored.
+	params *paramdb.Store
 	// keysPath is where keys came from, for commands that add a key.
 	keysPath string
 }
@@ -57,8 +60,13 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		return nil, fmt.Errorf("registry indexes: %w", err)
 	}
 	log := &audit.Log{Now: now}
+	params := &paramdb.Store{DB: d, Audit: log, Now: now}
+	if err := params.Seed(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("policy parameters: %w", err)
+	}
 	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now),
-		registry: &registry.Store{DB: d, Keys: keys, Audit: log, Now: now}, keysPath: cfg.KeysPath()}, nil
+		registry: &registry.Store{DB: d, Keys: keys, Audit: log, Now: now}, params: params, keysPath: cfg.KeysPath()}, nil
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

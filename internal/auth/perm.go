@@ -27,6 +27,8 @@ const (
 	// households, imports rosters and decides on likely duplicates.
 	HouseholdView Permission = "household.view"
 	HouseholdEdit Permission = "household.edit"
+	// PolicyEdit enters new values of policy parameters (next year's standards).
+	PolicyEdit Permission = "policy.edit"
 )
 
 // matrix is the permission table, one line per permission, one column per role, in the order of
@@ -42,6 +44,7 @@ var matrix = map[Permission]string{
 	AuditView:     "X     -         -       -     -        -        -       X        -",
 	HouseholdView: "X     X         X       X     -        -        -       X        -",
 	HouseholdEdit: "X     X         X       -     -        -        -       -        -",
+	PolicyEdit:    "X     -         -       -     -        -        -       -        -",
 }
 
 var grants = parseMatrix()

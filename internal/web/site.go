@@ -22,6 +22,7 @@ import (
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
+	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/registry"
 )
 
@@ -31,6 +32,7 @@ type Deps struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Registry *registry.Store
+	Params   *paramdb.Store
 	Log      *slog.Logger
 	// Now is the clock; deadlines and "today" come from it, never from time.Now directly.
 	Now func() time.Time
@@ -103,6 +105,9 @@ func New(deps Deps) (*Site, error) {
 	s.registerDuplicates()
 	s.registerImport()
 	s.registerExport()
+	s.registerCalc()
+	s.registerParams()
+	s.registerSimulation()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
