@@ -105,4 +105,3 @@ func (a *API) simulate(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, rep)
 }
-

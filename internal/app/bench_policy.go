@@ -24,7 +24,9 @@ var errStop = errors.New("stop")
 func runBenchPolicy(ctx context.Context, e env, args []string) error {
 	households := 1000000
 	svc, err := dataCommand(ctx, e, "bench policy", "政策测算性能。Simulate a 5% rise of the 低保 standard over N households and time single calculations.", args,
-		func(_ *config.Config, fs flagAdder) { fs.IntVar(&households, "households", households, "`households` to simulate over") })
+		func(_ *config.Config, fs flagAdder) {
+			fs.IntVar(&households, "households", households, "`households` to simulate over")
+		})
 	if err != nil {
 		return err
 	}

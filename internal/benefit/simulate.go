@@ -14,18 +14,18 @@ import (
 
 // Line is one district's (or the total's) outcome of a simulation.
 type Line struct {
-	Region           string    `json:"region_code"`
-	Households       int       `json:"households"`
-	EligibleBefore   int       `json:"eligible_households_before"`
-	EligibleAfter    int       `json:"eligible_households_after"`
-	PersonsBefore    int       `json:"eligible_persons_before"`
-	PersonsAfter     int       `json:"eligible_persons_after"`
-	NewlyEligible    int       `json:"newly_eligible_households"`
-	NoLonger         int       `json:"no_longer_eligible_households"`
-	MonthlyBefore    money.Fen `json:"monthly_cost_before_fen"`
-	MonthlyAfter     money.Fen `json:"monthly_cost_after_fen"`
-	MonthlyChange    money.Fen `json:"monthly_change_fen"`
-	YearlyChange     money.Fen `json:"yearly_change_fen"`
+	Region         string    `json:"region_code"`
+	Households     int       `json:"households"`
+	EligibleBefore int       `json:"eligible_households_before"`
+	EligibleAfter  int       `json:"eligible_households_after"`
+	PersonsBefore  int       `json:"eligible_persons_before"`
+	PersonsAfter   int       `json:"eligible_persons_after"`
+	NewlyEligible  int       `json:"newly_eligible_households"`
+	NoLonger       int       `json:"no_longer_eligible_households"`
+	MonthlyBefore  money.Fen `json:"monthly_cost_before_fen"`
+	MonthlyAfter   money.Fen `json:"monthly_cost_after_fen"`
+	MonthlyChange  money.Fen `json:"monthly_change_fen"`
+	YearlyChange   money.Fen `json:"yearly_change_fen"`
 }
 
 // Report is a simulation's result: a line per district and the total.
