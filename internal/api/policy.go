@@ -61,7 +61,8 @@ func (a *API) listParams(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("name")
 	for _, p := range set.All() {
 		if name == "" || p.Name == name {
-			out = append(out, paramJSON(p))
+			out = append(out, paramJSON{Name: p.Name, Region: p.Region, Hukou: p.Hukou, ValidFrom: p.ValidFrom, ValidTo: p.ValidTo,
+				Value: p.Value, Unit: p.Unit, Official: p.Official, Source: p.Source})
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"params": out})
@@ -74,7 +75,9 @@ func (a *API) addParam(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	if err := a.deps.Params.Add(r.Context(), auth.FromContext(r.Context()), policy.Param(in), httpx.ClientIP(r)); err != nil {
+	if err := a.deps.Params.Add(r.Context(), auth.FromContext(r.Context()), policy.Param{Name: in.Name, Region: in.Region,
+		Hukou: in.Hukou, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, Value: in.Value, Unit: in.Unit, Official: in.Official,
+		Source: in.Source}, httpx.ClientIP(r)); err != nil {
 		a.writeError(w, r, err)
 		return
 	}

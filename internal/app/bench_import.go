@@ -42,17 +42,11 @@ func runBenchImport(ctx context.Context, e env, args []string) error {
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	go samplePeakHeap(&peak, stop)
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startProfile(profile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	start := time.Now()
 	rep, err := roster.Import(ctx, svc.registry, &auth.Principal{Login: "bench", Role: auth.CityAdmin, Scope: "3702"},
 		file, "bench.xlsx", roster.Limits{}, false, "")
@@ -114,4 +108,20 @@ func samplePeakHeap(peak *atomic.Uint64, stop chan struct{}) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// startProfile starts a CPU profile into path ("" for none) and returns the function that ends it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -23,9 +23,11 @@ var errStop = errors.New("stop")
 // summary line the issue asks for.
 func runBenchPolicy(ctx context.Context, e env, args []string) error {
 	households := 1000000
+	var profile string
 	svc, err := dataCommand(ctx, e, "bench policy", "政策测算性能。Simulate a 5% rise of the 低保 standard over N households and time single calculations.", args,
 		func(_ *config.Config, fs flagAdder) {
 			fs.IntVar(&households, "households", households, "`households` to simulate over")
+			fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the simulation to `file`")
 		})
 	if err != nil {
 		return err
@@ -43,6 +45,10 @@ func runBenchPolicy(ctx context.Context, e env, args []string) error {
 	}
 	date := civil.Date{Year: 2024, Month: 6, Day: 1}
 	admin := &auth.Principal{Login: "bench", Role: auth.CityAdmin, Scope: "3702"}
+	stopProfile, err := startProfile(profile)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	rep, err := benefit.Run(ctx, svc.registry, svc.params, admin, benefit.Scenario{Program: "dibao", Date: date,
 		Param: "dibao.standard", From: date, Permille: 50})
@@ -50,6 +56,7 @@ func runBenchPolicy(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	simulated := time.Since(start)
+	stopProfile()
 	set, err := svc.params.Load(ctx)
 	if err != nil {
 		return err

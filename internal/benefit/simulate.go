@@ -2,6 +2,7 @@ package benefit
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"sync"
 
@@ -61,49 +62,91 @@ func (l *Line) finish() {
 	l.YearlyChange = l.MonthlyChange * 12
 }
 
+// workers is how many goroutines calculate while one reads: the machine's two cores share the
+// reading and the calculating.
+const workers = 2
+
+// merge adds one worker's line for a district into the totals by district.
+func merge(lines map[string]*Line, district string, l *Line) {
+	t := lines[district]
+	if t == nil {
+		lines[district] = l
+		return
+	}
+	t.Households += l.Households
+	t.EligibleBefore += l.EligibleBefore
+	t.EligibleAfter += l.EligibleAfter
+	t.PersonsBefore += l.PersonsBefore
+	t.PersonsAfter += l.PersonsAfter
+	t.NewlyEligible += l.NewlyEligible
+	t.NoLonger += l.NoLonger
+	t.MonthlyBefore += l.MonthlyBefore
+	t.MonthlyAfter += l.MonthlyAfter
+}
+
 // Simulate calculates program on date for every household in the caller's scope twice — with
 // the parameters as they are and with the scenario's — and sums the difference by district.
 // Reading and calculating run side by side.
 func Simulate(ctx context.Context, reg *registry.Store, p *auth.Principal, base, scenario *policy.Set, program string, date civil.Date) (*Report, error) {
 	households := make(chan *registry.Household, 1024)
 	lines := map[string]*Line{}
+	var mu sync.Mutex // guards lines and calcErr
 	var calcErr error
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for h := range households {
-			if calcErr != nil {
-				continue
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := map[string]*Line{}
+			var err error
+			for h := range households {
+				if err != nil {
+					continue
+				}
+				req := Request(h, program, date)
+				var before, after policy.Result
+				if before, err = policy.Evaluate(base, req); err != nil {
+					continue
+				}
+				if after, err = policy.Evaluate(scenario, req); err != nil {
+					continue
+				}
+				district := h.RegionCode[:6]
+				l := local[district]
+				if l == nil {
+					l = &Line{Region: district}
+					local[district] = l
+				}
+				l.add(before, after, len(h.Members))
 			}
-			req := Request(h, program, date)
-			before, err := policy.Calculate(base, req)
-			if err != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && calcErr == nil {
 				calcErr = err
-				continue
 			}
-			after, err := policy.Calculate(scenario, req)
-			if err != nil {
-				calcErr = err
-				continue
+			for d, l := range local {
+				merge(lines, d, l)
 			}
-			district := h.RegionCode[:6]
-			l := lines[district]
-			if l == nil {
-				l = &Line{Region: district}
-				lines[district] = l
-			}
-			l.add(before, after, len(h.Members))
-		}
-	}()
-	err := reg.Each(ctx, p, func(h *registry.Household) error {
+		}()
+	}
+	// Two readers share the city by household id, each on its own read connection.
+	lo, hi, err := reg.IDRange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mid := lo + (hi-lo)/2 + 1
+	send := func(h *registry.Household) error {
 		select {
 		case households <- h:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-	})
+	}
+	readErrs := make(chan error, 2)
+	go func() { readErrs <- reg.EachBetween(ctx, p, lo, mid, send) }()
+	go func() { readErrs <- reg.EachBetween(ctx, p, mid, 0, send) }()
+	err = errors.Join(<-readErrs, <-readErrs)
 	close(households)
 	wg.Wait()
 	if err != nil {

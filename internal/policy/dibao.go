@@ -143,7 +143,7 @@ type increment struct {
 }
 
 // increments are the 分类施保 categories (DOMAIN.md §3 [D]); a member gets only the highest.
-var increments = []increment{
+var increments = [...]increment{
 	{"dibao.increment.severe_illness", "重病", func(m Member, _ int) bool { return m.SeriousIllness }},
 	{"dibao.increment.severe_disability", "重度残疾", func(m Member, _ int) bool { return severeDisability(m.Disability) }},
 	{"dibao.increment.age70", "70 周岁以上", func(_ Member, age int) bool { return age >= 70 }},
@@ -152,35 +152,51 @@ var increments = []increment{
 
 // dibaoIncrements adds, for each covered member, the highest applicable 分类施保 increment as
 // per mille of the standard, 四舍五入 to the fen. An increment with no parameter value in force
-// is simply not paid.
+// is simply not paid. Each rate is looked up once and cited once, after the members' lines.
 func dibaoIncrements(c *calc, std money.Fen, covered []int) money.Fen {
-	var total money.Fen
+	var (
+		rates                 [len(increments)]Param
+		looked, inForce, used [len(increments)]bool
+		total                 money.Fen
+	)
+	rate := func(k int) (Param, bool) {
+		if !looked[k] {
+			p, err := c.set.Lookup(increments[k].param, c.req.RegionCode, c.req.Hukou, c.req.Date)
+			rates[k], looked[k], inForce[k] = p, true, err == nil
+		}
+		return rates[k], inForce[k]
+	}
 	for _, i := range covered {
 		m := c.req.Members[i]
 		age := fullYears(m.BirthDate, c.req.Date)
-		var best Param
-		bestName, applicable := "", ""
-		for _, k := range increments {
-			if !k.applies(m, age) {
+		best, applicable := -1, ""
+		for k, inc := range increments {
+			if !inc.applies(m, age) {
 				continue
 			}
-			p, err := c.set.Lookup(k.param, c.req.RegionCode, c.req.Hukou, c.req.Date)
-			if err != nil {
+			p, ok := rate(k)
+			if !ok {
 				continue
 			}
-			applicable += "、" + k.name + " " + pctOf(p.Value)
-			if bestName == "" || p.Value > best.Value {
-				best, bestName = p, k.name
+			applicable += "、" + inc.name + " " + pctOf(p.Value)
+			if best < 0 || p.Value > rates[best].Value {
+				best = k
 			}
 		}
-		if bestName == "" {
+		if best < 0 {
 			continue
 		}
-		c.cite(best)
-		amount := money.MulRatio(std, best.Value, 1000, money.RoundHalfUp)
+		used[best] = true
+		amount := money.MulRatio(std, rates[best].Value, 1000, money.RoundHalfUp)
 		total += amount
-		c.step("分类施保：%s（%d 周岁）符合 %s，取最高一项 %s %s × %s = %s（%s到分；%s）", memberTag(i, m), age,
-			applicable[len("、"):], bestName, pctOf(best.Value), std, amount, money.RoundHalfUp, best.Label())
+		c.step("分类施保：%s（%d 周岁）符合 %s，取最高一项 %s %s × %s = %s（%s到分）", memberTag(i, m), age,
+			applicable[len("、"):], increments[best].name, pctOf(rates[best].Value), std, amount, money.RoundHalfUp)
+	}
+	for k, p := range rates {
+		if used[k] {
+			c.cite(p)
+			c.step("分类施保比例 %s %s（%s）", increments[k].name, pctOf(p.Value), p.Label())
+		}
 	}
 	return total
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -190,32 +191,130 @@ func TestDibaoCitesParameters(t *testing.T) {
 	}
 }
 
-func TestMeansTestsRejectBadInput(t *testing.T) {
-	tests := []struct {
-		name string
-		f    func(r *Request)
-		want string
-	}{
-		{"no members", func(r *Request) { r.Members = nil }, "members"},
-		{"unknown income kind", func(r *Request) { r.Members[0].MonthlyIncomes = []Income{{"lottery", 1}} }, "monthly_incomes[0].kind"},
-		{"negative income", func(r *Request) { r.Members[0].MonthlyIncomes = []Income{{"business", -1}} }, "amount_fen"},
-		{"absurd income", func(r *Request) { r.Members[0].MonthlyIncomes = []Income{{"wage", maxFen + 1}} }, "amount_fen"},
-		{"income sum out of range", func(r *Request) { r.Members[0].MonthlyIncomes = []Income{{"wage", maxFen}, {"wage", 1}} }, "total income"},
-		{"negative deductions", func(r *Request) { r.Deductions = -1 }, "deductions_fen"},
-		{"negative rigid spending", func(r *Request) { r.RigidSpending12m = -1 }, "rigid_spending_12m_fen"},
-		{"negative vehicles", func(r *Request) { r.Assets.Vehicles = -1 }, "assets"},
-		{"disability grade 5", func(r *Request) { r.Members[0].Disability = &Disability{Kind: "physical", Grade: 5} }, "disability"},
-		{"unknown disability kind", func(r *Request) { r.Members[0].Disability = &Disability{Kind: "other", Grade: 1} }, "disability"},
+// dibaoCeiling is the most a household may be paid: standard × covered members plus, per covered
+// member, the largest increment in force (DOMAIN.md §3).
+func dibaoCeiling(s *Set, req Request, std money.Fen) (ceiling, covered money.Fen) {
+	for _, m := range req.Members {
+		if m.Covered {
+			covered++
+		}
 	}
-	for _, program := range []string{"dibao", "tekun", "dibao_edge", "rigid_expense", "illness_poverty"} {
-		for _, tt := range tests {
-			t.Run(program+"/"+tt.name, func(t *testing.T) {
-				req := dibaoCase(tt.f)
-				req.Program, req.Date = program, date("2025-03-01")
-				if _, err := Calculate(Default(), req); err == nil || !strings.Contains(err.Error(), tt.want) {
-					t.Errorf("err = %v, want one naming %q", err, tt.want)
-				}
-			})
+	if covered == 0 {
+		covered = money.Fen(len(req.Members))
+	}
+	var top int64
+	for _, k := range increments {
+		if p, err := s.Lookup(k.param, req.RegionCode, req.Hukou, req.Date); err == nil {
+			top = max(top, p.Value)
+		}
+	}
+	return (std + money.MulRatio(std, top, 1000, money.RoundHalfUp)) * covered, covered
+}
+
+// checkDibaoBounds fails unless r is a sound 低保 result for req: never negative, zero when
+// ineligible, at least one fen per covered member when eligible, never above the ceiling.
+func checkDibaoBounds(t *testing.T, s *Set, req Request, r Result) {
+	t.Helper()
+	ceiling, covered := dibaoCeiling(s, req, r.Standard)
+	switch {
+	case r.MonthlyAmount < 0:
+		t.Fatalf("negative amount %s for %+v", r.MonthlyAmount, req)
+	case !r.Eligible && r.MonthlyAmount != 0:
+		t.Fatalf("ineligible but paid %s for %+v", r.MonthlyAmount, req)
+	case r.Eligible && r.MonthlyAmount < covered:
+		t.Fatalf("eligible but paid %s for %d covered: %+v\n%s", r.MonthlyAmount, covered, req, strings.Join(r.Steps, "\n"))
+	case r.MonthlyAmount > ceiling:
+		t.Fatalf("paid %s above the ceiling %s for %+v\n%s", r.MonthlyAmount, ceiling, req, strings.Join(r.Steps, "\n"))
+	case r.Eligible != (len(r.Reasons) == 0):
+		t.Fatalf("eligible %v with reasons %q", r.Eligible, r.Reasons)
+	}
+}
+
+// randomHousehold is a plausible household, valid input, on a date from 2021-07-01 on.
+func randomHousehold(rng *rand.Rand) Request {
+	places := [][2]string{{"370202001001", "urban"}, {"370202001001", "rural"}, {"370215100201", "rural"},
+		{"370283100201", "rural"}, {"370212001001", "urban"}, {"370285100201", "urban"}}
+	kinds := []string{"wage", "business", "property", "transfer", "basic_pension", "social_assistance", "scholarship"}
+	dkinds := []string{"physical", "visual", "hearing", "speech", "intellectual", "mental", "multiple"}
+	place := places[rng.IntN(len(places))]
+	req := Request{Program: "dibao", Date: date("2021-07-01").AddDays(rng.IntN(2000)), RegionCode: place[0], Hukou: place[1],
+		Expenditure: rng.IntN(3) == 0, RigidSpending12m: money.Fen(rng.Int64N(10_000_000)),
+		Assets: Assets{FinancialAssets: money.Fen(rng.Int64N(8_000_000)), Vehicles: rng.IntN(8) / 7, Homes: rng.IntN(4),
+			FloorAreaM2: rng.IntN(300), CityAverageFloorAreaM2: 40 * rng.IntN(2), BusinessRegistered: rng.IntN(20) == 0}}
+	if rng.IntN(5) == 0 {
+		req.Deductions = money.Fen(rng.Int64N(50_000))
+	}
+	for i := range 1 + rng.IntN(6) {
+		m := Member{ID: string(rune('a' + i)), BirthDate: date("1925-01-01").AddDays(rng.IntN(35000)), Covered: rng.IntN(4) == 0,
+			SeriousIllness: rng.IntN(10) == 0}
+		for range rng.IntN(3) {
+			m.MonthlyIncomes = append(m.MonthlyIncomes, Income{kinds[rng.IntN(len(kinds))], money.Fen(rng.Int64N(300_000))})
+		}
+		if rng.IntN(5) == 0 {
+			m.Disability = &Disability{Kind: dkinds[rng.IntN(len(dkinds))], Grade: 1 + rng.IntN(4)}
+		}
+		req.Members = append(req.Members, m)
+	}
+	return req
+}
+
+func TestDibaoAmountBounds(t *testing.T) {
+	s, rng := Default(), rand.New(rand.NewPCG(2024, 5))
+	eligible := 0
+	const n = 20000
+	for range n {
+		req := randomHousehold(rng)
+		r, err := Calculate(s, req)
+		if err != nil {
+			t.Fatalf("%v for %+v", err, req)
+		}
+		checkDibaoBounds(t, s, req, r)
+		if r.Eligible {
+			eligible++
+		}
+	}
+	t.Logf("%d of %d random households eligible", eligible, n)
+	if eligible < n/10 || eligible > n*9/10 {
+		t.Errorf("%d of %d eligible: the generator no longer probes both sides", eligible, n)
+	}
+}
+
+// FuzzDibao checks the bounds on households the fuzzer shapes: wage and pension of each member,
+// deductions, rigid spending, deposits, size, who is covered, the date and the route.
+func FuzzDibao(f *testing.F) {
+	f.Add(int64(100000), int64(0), int64(0), int64(0), int64(0), uint8(2), uint8(0), uint16(1000), false)
+	f.Add(int64(111499), int64(5000), int64(100), int64(2400000), int64(2676000), uint8(3), uint8(4), uint16(0), true)
+	f.Add(int64(-1), int64(maxFen), int64(-5), int64(1), int64(1), uint8(0), uint8(255), uint16(65535), true)
+	s := Default()
+	f.Fuzz(func(t *testing.T, wage, pension, deductions, rigid, deposits int64, size, flags uint8, day uint16, expenditure bool) {
+		req := Request{Program: "dibao", Date: date("2021-01-01").AddDays(int(day % 3000)), RegionCode: "370283100201",
+			Hukou: []string{"urban", "rural"}[flags>>7], Deductions: money.Fen(deductions), RigidSpending12m: money.Fen(rigid),
+			Expenditure: expenditure, Assets: Assets{FinancialAssets: money.Fen(deposits)}}
+		for i := range int(size % 8) {
+			m := Member{BirthDate: date("1940-01-01").AddDays(i * 4000), Covered: flags&(1<<i) != 0, SeriousIllness: i == 1,
+				MonthlyIncomes: []Income{{"wage", money.Fen(wage)}, {"basic_pension", money.Fen(pension)}}}
+			req.Members = append(req.Members, m)
+		}
+		r, err := Calculate(s, req)
+		if err != nil {
+			return // refused input is fine; a panic is not
+		}
+		checkDibaoBounds(t, s, req, r)
+	})
+}
+
+// BenchmarkDibao is one 低保 calculation for a four-person household with increments and
+// excluded income (issue 5: single calculation p99 under 1 ms).
+func BenchmarkDibao(b *testing.B) {
+	s := Default()
+	req := meansRequest("dibao", "2024-03-01", "370215100201", "rural", meansMember("old", "1950-01-01", 0),
+		meansAdult("a", 150000), meansAdult("b", 60000), meansMember("kid", "2015-06-01", 0))
+	req.Members[0].SeriousIllness = true
+	req.Members[0].MonthlyIncomes = []Income{{"basic_pension", 20000}}
+	req.Assets = Assets{FinancialAssets: 1000000, Homes: 1}
+	for b.Loop() {
+		if _, err := Calculate(s, req); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

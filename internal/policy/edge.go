@@ -60,6 +60,11 @@ func dibaoEdge(c *calc) {
 
 // rigidExpense recognises a 刚性支出困难 family (DOMAIN.md §5), from the date the policy starts.
 func rigidExpense(c *calc) {
+	hh, ok := householdOf(c)
+	if !ok {
+		return
+	}
+	c.res.PerCapitaIncome = hh.perCapita
 	p, err := c.set.Lookup("rigid_expense.share", c.req.RegionCode, c.req.Hukou, c.req.Date)
 	if err != nil {
 		if start, ok := firstValidFrom(c.set, "rigid_expense.share", c.req.RegionCode, c.req.Hukou); ok && c.req.Date.Before(start) {
@@ -68,11 +73,18 @@ func rigidExpense(c *calc) {
 			c.ineligible("没有适用的参数 rigid_expense.share（区划 %s，%s，%s）", c.req.RegionCode, hukouName(c.req.Hukou), c.req.Date.Chinese())
 		}
 		c.decide()
+		statusOnly(c, "刚性支出困难家庭")
 		return
 	}
 	c.cite(p)
-	hh, _, line, ok := edgeSetup(c)
+	std, ok := dibaoStandardOf(c)
 	if !ok {
+		c.decide()
+		return
+	}
+	line, ok := edgeLine(c, std)
+	if !ok {
+		c.decide()
 		return
 	}
 	if prog, found := receivesAny(c.req.Members, "dibao", "tekun", "dibao_edge"); found {
@@ -95,7 +107,7 @@ func rigidExpense(c *calc) {
 	if over {
 		sign = ">"
 	}
-	c.step("近12个月刚性支出 %s，家庭年收入 12 × %s = %s，%s，%s 认定比例 %s（%s）", rigid, hh.counted, yearly, share,
+	c.step("近12个月刚性支出 %s，家庭年收入 12 × %s = %s，%s %s 认定比例 %s（%s）", rigid, hh.counted, yearly, share,
 		sign, pctOf(p.Value), p.Label())
 	if !over {
 		c.ineligible("近12个月刚性支出 %s 未超过家庭年收入的 %s", rigid, pctOf(p.Value))

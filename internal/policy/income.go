@@ -94,9 +94,13 @@ func householdOf(c *calc) (household, bool) {
 					c.err = fmt.Errorf("members: total income is out of range 0–%d", maxFen)
 					return household{}, false
 				}
-				parts = append(parts, name+" "+inc.Amount.String())
+				if c.explain {
+					parts = append(parts, name+" "+inc.Amount.String())
+				}
 			} else if name, ok := excludedIncome[inc.Kind]; ok {
-				excluded = append(excluded, fmt.Sprintf("%s %s %s", memberTag(i, m), name, inc.Amount))
+				if c.explain {
+					excluded = append(excluded, fmt.Sprintf("%s %s %s", memberTag(i, m), name, inc.Amount))
+				}
 			} else {
 				c.err = fmt.Errorf("members[%d].monthly_incomes[%d].kind: %q is not an income kind of DOMAIN.md §13", i, j, inc.Kind)
 				return household{}, false

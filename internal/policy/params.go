@@ -43,6 +43,7 @@ type Param struct {
 	Unit      Unit
 	Official  bool
 	Source    string
+	label     string // Label, worked out once when the Set is built
 }
 
 // Covers reports whether the parameter value applies on date d.
@@ -52,6 +53,9 @@ func (p Param) Covers(d civil.Date) bool {
 
 // Label is how an explanation cites the value: its validity, source and whether it is official.
 func (p Param) Label() string {
+	if p.label != "" {
+		return p.label
+	}
 	to := "起"
 	if !p.ValidTo.IsZero() {
 		to = "至" + p.ValidTo.AddDays(-1).Chinese()
@@ -86,6 +90,8 @@ func NewSet(params []Param) (*Set, error) {
 		if p.Hukou != "" && p.Hukou != "urban" && p.Hukou != "rural" {
 			return nil, fmt.Errorf("policy: %s: hukou %q must be urban, rural or empty", p.Name, p.Hukou)
 		}
+		p.label = ""
+		p.label = p.Label()
 		series[p.key()] = append(series[p.key()], p)
 		s.byName[p.Name] = append(s.byName[p.Name], p)
 	}

@@ -18,8 +18,18 @@ const eachPage = 5000
 // hukou, assets, spending, current tiers and members with birth date, disability, illness,
 // self-care, schooling and incomes; names and identifiers are left out.
 func (s *Store) Each(ctx context.Context, p *auth.Principal, fn func(*Household) error) error {
+	return s.EachBetween(ctx, p, 0, 0, fn)
+}
+
+// EachBetween is Each over the households with ids in [from, to) (to 0: no upper bound), so that
+// several readers can share a city between them.
+func (s *Store) EachBetween(ctx context.Context, p *auth.Principal, from, to int64, fn func(*Household) error) error {
 	scope, scopeArgs := scopeWhere(p, "region_code")
-	var after int64
+	if to > 0 {
+		scope += " AND id < ?"
+		scopeArgs = append(scopeArgs, to)
+	}
+	after := from - 1
 	for {
 		page, err := s.eachPage(ctx, scope, scopeArgs, after)
 		if err != nil {
@@ -133,4 +143,10 @@ func eachDetail(ctx context.Context, q db.Querier, query string, lo, hi int64, f
 		fn(id, s, v)
 	}
 	return rows.Err()
+}
+
+// IDRange is the lowest and highest household id, for splitting work with EachBetween.
+func (s *Store) IDRange(ctx context.Context) (lo, hi int64, err error) {
+	err = s.DB.QueryRow(ctx, `SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM households`).Scan(&lo, &hi)
+	return lo, hi, err
 }
