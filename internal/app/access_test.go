@@ -131,6 +131,9 @@ var routeCases = map[string]func(t accessTarget) accessRequest{
 	"GET /households/{id}/calc": func(t accessTarget) accessRequest {
 		return accessRequest{path: fmt.Sprintf("/households/%d/calc?program=dibao", t.household)}
 	},
+	"GET /calc": func(accessTarget) accessRequest {
+		return accessRequest{path: "/calc?program=dibao&date=2024-03-01&region_code=370212&hukou=urban&m0.birth=1950-01-01&m0.covered=1&m0.wage=300"}
+	},
 	"GET /policy/params":  func(accessTarget) accessRequest { return accessRequest{path: "/policy/params"} },
 	"POST /policy/params": func(accessTarget) accessRequest { return form("/policy/params", "name=") },
 	"GET /policy/simulate": func(accessTarget) accessRequest {

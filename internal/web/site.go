@@ -106,6 +106,7 @@ func New(deps Deps) (*Site, error) {
 	s.registerImport()
 	s.registerExport()
 	s.registerCalc()
+	s.registerCalcForm()
 	s.registerParams()
 	s.registerSimulation()
 	s.mux.HandleFunc("/", s.notFound)
