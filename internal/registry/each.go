@@ -9,8 +9,10 @@ import (
 	"github.com/minzheng/minzheng/internal/money"
 )
 
-// eachPage is how many households Each reads per round of queries.
-const eachPage = 5000
+// eachPage is how many households Each reads per round of queries: large, because on PostgreSQL
+// each round trip costs more than the rows (a million households: 61 s with pages of 5,000,
+// 21.5 s with 50,000).
+const eachPage = 50000
 
 // Each calls fn for every household in the caller's scope, in id order, reading them in pages
 // with one query per table per page — for simulations over a whole city, where one Get per
