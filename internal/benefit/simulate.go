@@ -68,20 +68,24 @@ const workers = 2
 
 // merge adds one worker's line for a district into the totals by district.
 func merge(lines map[string]*Line, district string, l *Line) {
-	t := lines[district]
-	if t == nil {
-		lines[district] = l
+	if t := lines[district]; t != nil {
+		t.plus(l)
 		return
 	}
-	t.Households += l.Households
-	t.EligibleBefore += l.EligibleBefore
-	t.EligibleAfter += l.EligibleAfter
-	t.PersonsBefore += l.PersonsBefore
-	t.PersonsAfter += l.PersonsAfter
-	t.NewlyEligible += l.NewlyEligible
-	t.NoLonger += l.NoLonger
-	t.MonthlyBefore += l.MonthlyBefore
-	t.MonthlyAfter += l.MonthlyAfter
+	lines[district] = l
+}
+
+// plus adds another line's counts and amounts to l.
+func (l *Line) plus(o *Line) {
+	l.Households += o.Households
+	l.EligibleBefore += o.EligibleBefore
+	l.EligibleAfter += o.EligibleAfter
+	l.PersonsBefore += o.PersonsBefore
+	l.PersonsAfter += o.PersonsAfter
+	l.NewlyEligible += o.NewlyEligible
+	l.NoLonger += o.NoLonger
+	l.MonthlyBefore += o.MonthlyBefore
+	l.MonthlyAfter += o.MonthlyAfter
 }
 
 // Simulate calculates program on date for every household in the caller's scope twice — with
@@ -159,16 +163,7 @@ func Simulate(ctx context.Context, reg *registry.Store, p *auth.Principal, base,
 	for _, l := range lines {
 		l.finish()
 		rep.Lines = append(rep.Lines, *l)
-		t := &rep.Total
-		t.Households += l.Households
-		t.EligibleBefore += l.EligibleBefore
-		t.EligibleAfter += l.EligibleAfter
-		t.PersonsBefore += l.PersonsBefore
-		t.PersonsAfter += l.PersonsAfter
-		t.NewlyEligible += l.NewlyEligible
-		t.NoLonger += l.NoLonger
-		t.MonthlyBefore += l.MonthlyBefore
-		t.MonthlyAfter += l.MonthlyAfter
+		rep.Total.plus(l)
 	}
 	rep.Total.finish()
 	sort.Slice(rep.Lines, func(i, j int) bool { return rep.Lines[i].Region < rep.Lines[j].Region })

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/apperr"
@@ -71,31 +70,9 @@ func (s *Site) calcForm(w http.ResponseWriter, r *http.Request) {
 
 // requestFromForm reads the calculator form; amounts are typed in yuan.
 func requestFromForm(q url.Values) (policy.Request, error) {
-	yuan := func(name string) (money.Fen, error) {
-		v := strings.TrimSpace(q.Get(name))
-		if v == "" {
-			return 0, nil
-		}
-		f, err := money.Parse(v)
-		if err != nil {
-			return 0, apperr.FieldMsg(name, "field.amount_invalid")
-		}
-		return f, nil
-	}
-	num := func(name string) (int, error) {
-		v := strings.TrimSpace(q.Get(name))
-		if v == "" {
-			return 0, nil
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return 0, apperr.FieldMsg(name, "field.number_invalid")
-		}
-		return n, nil
-	}
 	var errs []error
-	fen := func(name string) money.Fen { f, err := yuan(name); errs = append(errs, err); return f }
-	count := func(name string) int { n, err := num(name); errs = append(errs, err); return n }
+	fen := func(name string) money.Fen { f, err := yuanField(q, name); errs = append(errs, err); return f }
+	count := func(name string) int { n, err := intField(q, name); errs = append(errs, err); return n }
 	req := policy.Request{Program: q.Get("program"), RegionCode: strings.TrimSpace(q.Get("region_code")), Hukou: q.Get("hukou"),
 		Expenditure: q.Get("expenditure") == "1", RigidSpending12m: fen("rigid_spending"), Deductions: fen("deductions"),
 		Assets: policy.Assets{FinancialAssets: fen("financial_assets"), Vehicles: count("vehicles"), Homes: count("homes"),

@@ -138,28 +138,8 @@ func (s *Site) householdSave(w http.ResponseWriter, r *http.Request) {
 
 // inputFromForm reads the form; amounts are in yuan as people type them.
 func inputFromForm(f *form) (registry.HouseholdInput, error) {
-	yuan := func(name string) (money.Fen, error) {
-		v := strings.TrimSpace(f.Get(name))
-		if v == "" {
-			return 0, nil
-		}
-		fen, err := money.Parse(v)
-		if err != nil {
-			return 0, apperr.FieldMsg(name, "field.amount_invalid")
-		}
-		return fen, nil
-	}
-	count := func(name string) (int, error) {
-		v := strings.TrimSpace(f.Get(name))
-		if v == "" {
-			return 0, nil
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return 0, apperr.FieldMsg(name, "field.number_invalid")
-		}
-		return n, nil
-	}
+	yuan := func(name string) (money.Fen, error) { return yuanField(f.Values, name) }
+	count := func(name string) (int, error) { return intField(f.Values, name) }
 	in := registry.HouseholdInput{RegionCode: f.Get("region_code"), Address: f.Get("address"),
 		Hukou: registry.HukouType(f.Get("hukou")), HukouRegion: strings.TrimSpace(f.Get("hukou_region"))}
 	var err error
