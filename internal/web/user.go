@@ -130,13 +130,8 @@ func (s *Site) userUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Site) userPasswordReset(w http.ResponseWriter, r *http.Request) {
-	c, err := s.loadUser(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !confirmed(r) {
-		s.renderError(w, r, apperr.Msg(apperr.Invalid, "action.confirm_required"))
+	c, ok := s.confirmedAction(w, r)
+	if !ok {
 		return
 	}
 	password, err := s.deps.Auth.ResetPassword(r.Context(), auth.FromContext(r.Context()), c.User.ID, httpx.ClientIP(r))
@@ -149,13 +144,8 @@ func (s *Site) userPasswordReset(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Site) userLogoutEverywhere(w http.ResponseWriter, r *http.Request) {
-	c, err := s.loadUser(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !confirmed(r) {
-		s.renderError(w, r, apperr.Msg(apperr.Invalid, "action.confirm_required"))
+	c, ok := s.confirmedAction(w, r)
+	if !ok {
 		return
 	}
 	if err := s.deps.Auth.LogoutEverywhere(r.Context(), auth.FromContext(r.Context()), c.User.ID, httpx.ClientIP(r)); err != nil {
@@ -205,13 +195,8 @@ func (s *Site) userTokenCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Site) userTokenRevoke(w http.ResponseWriter, r *http.Request) {
-	c, err := s.loadUser(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !confirmed(r) {
-		s.renderError(w, r, apperr.Msg(apperr.Invalid, "action.confirm_required"))
+	c, ok := s.confirmedAction(w, r)
+	if !ok {
 		return
 	}
 	tokenID, err := strconv.ParseInt(r.PathValue("token"), 10, 64)
@@ -224,6 +209,21 @@ func (s *Site) userTokenRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/users/"+strconv.FormatInt(c.User.ID, 10)+"?done=revoked", http.StatusSeeOther)
+}
+
+// confirmedAction loads the user an irreversible action is for and checks its confirmation box,
+// answering the request itself when either fails.
+func (s *Site) confirmedAction(w http.ResponseWriter, r *http.Request) (*userContent, bool) {
+	c, err := s.loadUser(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, false
+	}
+	if !confirmed(r) {
+		s.renderError(w, r, apperr.Msg(apperr.Invalid, "action.confirm_required"))
+		return nil, false
+	}
+	return c, true
 }
 
 // confirmed reports whether an irreversible action's form carried its confirmation box: the
