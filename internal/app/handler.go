@@ -24,13 +24,22 @@ type Route struct {
 	Perm            auth.Permission
 }
 
+// indicators are the live per-region counts the home page shows beside streets and communities:
+// low-income households and persons from the registry.
+func (m *Main) indicators() []web.Indicator {
+	return []web.Indicator{
+		{Label: "home.households", Count: m.svc.registry.HouseholdsBelow},
+		{Label: "home.persons", Count: m.svc.registry.PersonsBelow},
+	}
+}
+
 // Routes lists every page and API route registered by Run.
 func (m *Main) Routes() []Route { return append([]Route(nil), m.routes...) }
 
 // handler assembles the whole HTTP surface: the HTML site at /, the JSON API at /api/v1, and the
 // operations endpoints /healthz, /readyz and /metrics.
 func (m *Main) handler() (http.Handler, error) {
-	site, err := web.New(web.Deps{DB: m.DB, Auth: m.svc.auth, Audit: m.svc.audit, Registry: m.svc.registry, Params: m.svc.params, Log: m.Logger, Now: m.Now,
+	site, err := web.New(web.Deps{Indicators: m.indicators(),DB: m.DB, Auth: m.svc.auth, Audit: m.svc.audit, Registry: m.svc.registry, Params: m.svc.params, Log: m.Logger, Now: m.Now,
 		SecureCookies: m.Config.SecureCookies})
 	if err != nil {
 		return nil, err

@@ -41,6 +41,7 @@ type Deps struct {
 	// SecureCookies marks session cookies Secure behind an HTTPS reverse proxy.
 	SecureCookies bool
 	// Indicators add per-region count columns to the home page; modules contribute their own.
+	// Their figures are reused for up to a minute.
 	Indicators []Indicator
 }
 
@@ -86,6 +87,9 @@ func New(deps Deps) (*Site, error) {
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
+	}
+	for i := range deps.Indicators {
+		deps.Indicators[i].Count = cached(deps.Now, deps.Indicators[i].Count)
 	}
 	s := &Site{deps: deps, log: deps.Log, msg: msg.Default(), mux: http.NewServeMux(), assets: a}
 	if err := s.parseTemplates(); err != nil {
