@@ -27,8 +27,9 @@ func (s *Store) countBelow(ctx context.Context, table, parent string) (map[strin
 	}
 	width := next.Len()
 	cond, args := db.PrefixRange("region_code", parent)
+	// GROUP BY 1: PostgreSQL would not match two separately bound substr(…, ?) expressions.
 	rows, err := s.DB.Query(ctx, `SELECT substr(region_code, 1, ?), COUNT(*) FROM `+table+` WHERE `+cond+
-		` GROUP BY substr(region_code, 1, ?)`, append(append([]any{width}, args...), width)...)
+		` GROUP BY 1`, append([]any{width}, args...)...)
 	if err != nil {
 		return nil, err
 	}
