@@ -7,7 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"text/tabwriter"
+	"io"
+	"strings"
 
 	"github.com/minzheng/minzheng/internal/msg"
 	"github.com/minzheng/minzheng/internal/synth"
@@ -38,20 +39,59 @@ Minzheng demo city is running: %s
 
 示范账号 demo log-ins (generated at first run, kept in %s):
 `, m.URL(), demoLoginsPath(m.Config))
-	tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
+	var rows [][]string
 	for _, l := range m.DemoLogins {
 		secret := l.Password
 		if secret == "" {
 			secret = "API token: " + l.Token
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", msg.Default().T(l.Role.MessageKey()), l.Where, l.Login, secret)
+		rows = append(rows, []string{msg.Default().T(l.Role.MessageKey()), l.Where, l.Login, secret})
 	}
-	tw.Flush()
+	printColumns(m.Stdout, rows)
 	fmt.Fprintf(m.Stdout, `
 数据目录 data folder: %s
 数据库 database: %s
 停止 stop: Ctrl+C    重新生成 start over: go run ./cmd/minzheng demo --reset
 `, m.Config.DataDir, m.DB)
+}
+
+// printColumns lines up rows in columns on a terminal, where a Chinese character takes two
+// cells (text/tabwriter counts it as one and misaligns Chinese text).
+func printColumns(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], cells(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		b.WriteString("  ")
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-cells(c)+2))
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+// cells is the number of terminal cells s takes: two for wide (East Asian) characters.
+func cells(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) ||
+			(r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) || (r >= 0xff00 && r <= 0xff60) || (r >= 0xffe0 && r <= 0xffe6)) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 func demoLoginsPath(cfg config.Config) string { return filepath.Join(cfg.DataDir, "demo-logins.json") }
