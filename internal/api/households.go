@@ -98,6 +98,10 @@ func (a *API) updateHousehold(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	if in.Version <= 0 {
+		a.writeError(w, r, apperr.FieldMsg("version", "api.version_required"))
+		return
+	}
 	p := auth.FromContext(r.Context())
 	if err := a.deps.Registry.Update(r.Context(), p, id, in.Version, in.input()); err != nil {
 		a.writeError(w, r, err)

@@ -92,6 +92,10 @@ func (l *Line) plus(o *Line) {
 // the parameters as they are and with the scenario's — and sums the difference by district.
 // Reading and calculating run side by side.
 func Simulate(ctx context.Context, reg *registry.Store, p *auth.Principal, base, scenario *policy.Set, program string, date civil.Date) (*Report, error) {
+	lo, hi, err := reg.IDRange(ctx)
+	if err != nil {
+		return nil, err
+	}
 	households := make(chan *registry.Household, 1024)
 	lines := map[string]*Line{}
 	var mu sync.Mutex // guards lines and calcErr
@@ -134,10 +138,6 @@ func Simulate(ctx context.Context, reg *registry.Store, p *auth.Principal, base,
 		}()
 	}
 	// Two readers share the city by household id, each on its own read connection.
-	lo, hi, err := reg.IDRange(ctx)
-	if err != nil {
-		return nil, err
-	}
 	mid := lo + (hi-lo)/2 + 1
 	send := func(h *registry.Household) error {
 		select {

@@ -131,12 +131,23 @@ func (s *Store) Decide(ctx context.Context, p *auth.Principal, id int64, merge b
 		if drop != c.A.ID && drop != c.B.ID {
 			return apperr.FieldMsg("drop", "registry.merge_pick")
 		}
+		dropped := c.A
+		if drop == c.B.ID {
+			dropped = c.B
+		}
+		if dropped.Relation == Head {
+			return apperr.FieldMsg("drop", "registry.merge_head")
+		}
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		now := db.FormatTime(s.now())
-		if _, err := tx.Exec(ctx, `UPDATE duplicate_candidates SET status = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ?`,
-			status, p.Login, now, note, id); err != nil {
+		res, err := tx.Exec(ctx, `UPDATE duplicate_candidates SET status = ?, decided_by = ?, decided_at = ?, note = ?
+			WHERE id = ? AND status = 'open'`, status, p.Login, now, note, id)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Msg(apperr.Conflict, "registry.candidate_decided")
 		}
 		for _, m := range []Person{c.A, c.B} {
 			h := history{at: now, actor: p, householdID: m.HouseholdID}
@@ -152,7 +163,7 @@ func (s *Store) Decide(ctx context.Context, p *auth.Principal, id int64, merge b
 		}
 		ev := audit.Event{ActorID: p.UserID, Actor: p.Login, Role: string(p.Role), IP: ip, Action: "registry.duplicate_" + status,
 			TargetType: "person", TargetID: fmt.Sprint(c.A.ID), Detail: map[string]any{"candidate": id, "a": c.A.ID, "b": c.B.ID, "dropped": drop, "note": note}}
-		_, err := s.Audit.Append(ctx, tx, ev)
+		_, err = s.Audit.Append(ctx, tx, ev)
 		return err
 	})
 }

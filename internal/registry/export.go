@@ -2,10 +2,10 @@ package registry
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/pii"
 )
 
 // MaxExport bounds the households one export may hold: a search result bigger than this is
@@ -56,8 +56,16 @@ func (s *Store) Export(ctx context.Context, p *auth.Principal, q Query, full boo
 	}
 	_, err := s.Audit.Record(ctx, s.DB, audit.Event{ActorID: p.UserID, Actor: p.Login, Role: string(p.Role), IP: ip,
 		Action: "export", TargetType: "households", RegionCode: p.Scope.Code(),
-		Detail: map[string]any{"households": len(out), "full_identifiers": full, "query": fmt.Sprintf("%+v", q)}})
+		Detail: map[string]any{"households": len(out), "full_identifiers": full, "query": auditQuery(q)}})
 	return out, err
+}
+
+// auditQuery describes a search for the audit log without the personal data it may hold: an ID
+// number or phone is only said to be there, a name is masked.
+func auditQuery(q Query) map[string]any {
+	return map[string]any{"name": pii.MaskName(q.Name), "name_exact": q.NameExact, "id_number_given": q.IDNumber != "",
+		"phone_given": q.Phone != "", "address_given": q.Address != "", "region": q.Region, "tier": string(q.Tier),
+		"disabled": q.Disabled, "elderly": q.Elderly, "minor": q.Minor, "ill": q.Ill}
 }
 
 // exportOne rebuilds a stored household as input, with ID numbers and phones opened.

@@ -216,13 +216,28 @@ func TestSearchDuplicatesReveal(t *testing.T) {
 		if err != nil || len(cands) != 3 {
 			t.Fatalf("candidates: %d, err %v; want two name+birth pairs and one phone+address pair", len(cands), err)
 		}
-		if err := s.Decide(ctx, p, cands[0].ID, true, cands[0].B.ID, "", ""); err == nil {
+		var heads, spouses Candidate
+		for _, c := range cands {
+			switch {
+			case c.Reason == SameNameBirth && c.A.Relation == Head:
+				heads = c
+			case c.Reason == SameNameBirth:
+				spouses = c
+			}
+		}
+		if err := s.Decide(ctx, p, spouses.ID, true, spouses.B.ID, "", ""); err == nil {
 			t.Fatal("a merge without a note was accepted")
 		}
-		if err := s.Decide(ctx, p, cands[0].ID, true, cands[0].B.ID, "同一人，身份证号录入错误", "127.0.0.1"); err != nil {
+		if err := s.Decide(ctx, p, heads.ID, true, heads.B.ID, "同一人", ""); apperr.KindOf(err) != apperr.Invalid {
+			t.Fatalf("merging away a household head: %v", err)
+		}
+		if err := s.Decide(ctx, p, spouses.ID, true, spouses.B.ID, "同一人，身份证号录入错误", "127.0.0.1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, total, _ := s.Search(ctx, p, Query{Name: "张建国", NameExact: true}); total != 1 {
+		if err := s.Decide(ctx, p, spouses.ID, false, 0, "再次处理", ""); apperr.KindOf(err) != apperr.NotFound {
+			t.Fatalf("deciding a closed candidate again: %v", err)
+		}
+		if _, total, _ := s.Search(ctx, p, Query{Name: "李桂兰", NameExact: true}); total != 1 {
 			t.Fatalf("after the merge %d records remain, want 1", total)
 		}
 		rows, _, _ := s.Search(ctx, p, Query{Name: "李桂兰", NameExact: true})

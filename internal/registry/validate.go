@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -43,8 +45,10 @@ func (s *Store) validate(ctx context.Context, q db.Querier, p *auth.Principal, i
 	if !p.Sees(in.RegionCode) {
 		return nil, apperr.FieldMsg("region_code", "registry.region_scope")
 	}
-	if _, err := region.PathTo(ctx, q, in.RegionCode); err != nil {
+	if _, err := region.PathTo(ctx, q, in.RegionCode); errors.Is(err, region.ErrNotFound) {
 		return nil, apperr.FieldMsg("region_code", "registry.region_unknown", in.RegionCode)
+	} else if err != nil {
+		return nil, err
 	}
 	if in.Address == "" || len([]rune(in.Address)) > 200 {
 		return nil, apperr.FieldMsg("address", "registry.address_invalid")
@@ -105,11 +109,14 @@ func (s *Store) keepStored(ctx context.Context, q db.Querier, p *auth.Principal,
 		return nil
 	}
 	var idSealed, phoneSealed, region string
-	if err := q.QueryRow(ctx, `SELECT id_sealed, phone_sealed, region_code FROM persons WHERE id = ?`, m.ExistingID).Scan(
-		&idSealed, &phoneSealed, &region); err != nil || !p.Sees(region) {
+	err := q.QueryRow(ctx, `SELECT id_sealed, phone_sealed, region_code FROM persons WHERE id = ?`, m.ExistingID).Scan(
+		&idSealed, &phoneSealed, &region)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !p.Sees(region)) {
 		return apperr.Msg(apperr.NotFound, "registry.person_notfound")
 	}
-	var err error
+	if err != nil {
+		return err
+	}
 	if strings.TrimSpace(m.IDNumber) == "" {
 		if m.IDNumber, err = s.Keys.Open(idSealed, IDField); err != nil {
 			return err

@@ -101,11 +101,17 @@ func (s *Store) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id int
 	}
 	now := db.FormatTime(s.now())
 	a := v.Assets
-	if _, err := tx.Exec(ctx, `UPDATE households SET region_code = ?, address = ?, hukou = ?, hukou_region = ?,
+	// The version in the WHERE makes the check and the write one step: of two saves of the same
+	// version at once, the second changes no row and is a Conflict.
+	res, err := tx.Exec(ctx, `UPDATE households SET region_code = ?, address = ?, hukou = ?, hukou_region = ?,
 		financial_assets_fen = ?, vehicles = ?, homes = ?, floor_area_m2 = ?, business_registered = ?,
-		version = version + 1, updated_at = ? WHERE id = ?`, v.RegionCode, v.Address, string(v.Hukou), v.HukouRegion,
-		int64(a.FinancialAssets), a.Vehicles, a.Homes, a.FloorAreaM2, a.BusinessRegistered, now, id); err != nil {
+		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, v.RegionCode, v.Address, string(v.Hukou), v.HukouRegion,
+		int64(a.FinancialAssets), a.Vehicles, a.Homes, a.FloorAreaM2, a.BusinessRegistered, now, id, old.Version)
+	if err != nil {
 		return false, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, apperr.Msg(apperr.Conflict, "registry.stale")
 	}
 	personIDs, err := s.writeMembers(ctx, tx, id, v, hashes)
 	if err != nil {

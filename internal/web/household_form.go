@@ -36,6 +36,9 @@ type householdFormContent struct {
 	SelfCare    []string
 }
 
+// maxFormMembers bounds the member blocks a form may claim to hold.
+const maxFormMembers = 30
+
 func (s *Site) registerHouseholdForm() {
 	s.page("GET", "/households/new", auth.HouseholdEdit, s.householdNew, nil)
 	s.page("POST", "/households/new", auth.HouseholdEdit, s.householdSave, nil)
@@ -49,7 +52,7 @@ func (s *Site) formContent(r *http.Request, f *form, id int64, version int) *hou
 		Kinds: registry.DisabilityKinds(), IncomeKinds: registry.IncomeKinds(), Spending: registry.SpendingKinds(), Tiers: registry.Tiers(),
 		Maritals: registry.Maritals, Educations: registry.Educations, Employments: registry.Employments,
 		Capacities: registry.Capacities, SelfCare: registry.SelfCareKeys()}
-	n := max(1, atoi(f.Get("member_count")))
+	n := min(max(1, atoi(f.Get("member_count"))), maxFormMembers)
 	for i := 0; i < n; i++ {
 		c.Members = append(c.Members, i)
 	}
@@ -109,7 +112,7 @@ func (s *Site) householdSave(w http.ResponseWriter, r *http.Request) {
 		title = s.msg.T("hh.edit")
 	}
 	if f.Get("add_member") != "" {
-		f.Values.Set("member_count", strconv.Itoa(atoi(f.Get("member_count"))+1))
+		f.Values.Set("member_count", strconv.Itoa(min(atoi(f.Get("member_count"))+1, maxFormMembers)))
 		s.render(w, r, http.StatusOK, "household_form", title, s.formContent(r, f, id, version))
 		return
 	}
@@ -161,7 +164,7 @@ func inputFromForm(f *form) (registry.HouseholdInput, error) {
 			in.Spending = append(in.Spending, registry.Spending{Kind: k, Amount: amount})
 		}
 	}
-	for i := 0; i < atoi(f.Get("member_count")); i++ {
+	for i := 0; i < min(atoi(f.Get("member_count")), maxFormMembers); i++ {
 		pre := fmt.Sprintf("members[%d].", i)
 		if f.Get(pre+"remove") == "1" || (f.Get(pre+"name") == "" && f.Get(pre+"id_number") == "" && f.Get(pre+"person_id") == "") {
 			continue
