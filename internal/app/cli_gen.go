@@ -56,7 +56,7 @@ func generateHouseholds(ctx context.Context, svc *services, seed uint64, n int, 
 		}
 	}
 	perCommunity := synth.HouseholdsPerCommunity(n, communities)
-	asOf := civil.DateOf(time.Now().In(time.FixedZone("CST", 8*3600)))
+	asOf := civil.Today(time.Now())
 	g := synth.New(seed)
 
 	const chunk = 20000 // households per transaction: fewer commits rewrite the hot index pages less often

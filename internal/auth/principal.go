@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 
+	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/region"
 )
 
@@ -19,6 +20,19 @@ type Principal struct {
 	MustChangePassword bool
 	// TokenID is set when the caller authenticated with an API token.
 	TokenID int64
+}
+
+// ScopeCondition is the SQL condition that limits a region-code column to what the principal's
+// scope covers, as an index range; a malformed scope sees nothing, as Scope.Contains says. Every
+// store that reads by region uses it, so scope is enforced the same way everywhere.
+func (p *Principal) ScopeCondition(column string) (string, []any) {
+	if p.Scope == region.Nationwide {
+		return "1 = 1", nil
+	}
+	if p.Scope.Level() == 0 {
+		return "1 = 0", nil
+	}
+	return db.PrefixRange(column, p.Scope.Code())
 }
 
 // Can reports whether the principal holds permission p.

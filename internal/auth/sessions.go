@@ -126,7 +126,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*Principal, 
 	id := hashSecret(secret)
 	var lastSeen, expires string
 	var hash string
-	u, err := s.scanUser(rowWithExtras{s.DB.QueryRow(ctx, `SELECT `+prefixed("u.", userColumns)+`, u.password_hash, s.last_seen_at, s.expires_at
+	u, err := s.scanUser(rowWithExtras{s.DB.QueryRow(ctx, `SELECT `+db.Qualify("u", userColumns)+`, u.password_hash, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, id), []any{&hash, &lastSeen, &expires}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.Msg(apperr.Unauthenticated, "auth.signin_required")
@@ -195,14 +195,6 @@ type rowWithExtras struct {
 }
 
 func (r rowWithExtras) Scan(dst ...any) error { return r.row.Scan(append(dst, r.extras...)...) }
-
-func prefixed(prefix, columns string) string {
-	parts := strings.Split(columns, ",")
-	for i, p := range parts {
-		parts[i] = prefix + strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
-}
 
 func truncate(s string, n int) string {
 	r := []rune(s)

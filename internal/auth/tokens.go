@@ -171,7 +171,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Princip
 	var tokenID int64
 	var used, expires, revoked string
 	var hash string
-	u, err := s.scanUser(rowWithExtras{s.DB.QueryRow(ctx, `SELECT `+prefixed("u.", userColumns)+`, u.password_hash,
+	u, err := s.scanUser(rowWithExtras{s.DB.QueryRow(ctx, `SELECT `+db.Qualify("u", userColumns)+`, u.password_hash,
 		t.id, t.last_used_at, t.expires_at, t.revoked_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashSecret(token)),
 		[]any{&hash, &tokenID, &used, &expires, &revoked}})

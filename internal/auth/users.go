@@ -61,21 +61,10 @@ func (s *Service) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	return &u, nil
 }
 
-// scopeFilter limits a query on a table with a scope column to what caller's scope covers.
-func scopeFilter(caller *Principal, column string) (string, []any) {
-	if caller.Scope == region.Nationwide {
-		return "1 = 1", nil
-	}
-	if caller.Scope.Level() == 0 {
-		return "1 = 0", nil // a malformed scope sees nothing, as Scope.Contains says
-	}
-	return db.PrefixRange(column, caller.Scope.Code())
-}
-
 // GetUser returns the user with id if caller's scope covers it; otherwise, as for a missing user,
 // a not-found error.
 func (s *Service) GetUser(ctx context.Context, caller *Principal, id int64) (*User, error) {
-	where, args := scopeFilter(caller, "scope")
+	where, args := caller.ScopeCondition("scope")
 	u, err := s.scanUser(s.DB.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND `+where,
 		append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -94,7 +83,7 @@ type UserFilter struct {
 
 // ListUsers lists the users within caller's scope, sorted by login, with the total for paging.
 func (s *Service) ListUsers(ctx context.Context, caller *Principal, f UserFilter) ([]*User, int, error) {
-	where, args := scopeFilter(caller, "scope")
+	where, args := caller.ScopeCondition("scope")
 	if f.Query != "" {
 		// lower() on both sides: LIKE is case-blind on SQLite but not on PostgreSQL.
 		where += ` AND (lower(login) LIKE ? ESCAPE '!' OR lower(name) LIKE ? ESCAPE '!')`

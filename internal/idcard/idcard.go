@@ -49,17 +49,13 @@ var (
 	ErrCheckDigit = &Error{"check_digit", "身份证号码校验位不正确"}
 )
 
-// chinaZone is Beijing time. China has had no daylight saving since 1991, so a fixed zone is
-// exact and needs no tzdata on the host.
-var chinaZone = time.FixedZone("CST", 8*60*60)
-
 // minBirthYear: nobody alive and registered was born earlier, and 15-digit numbers imply 19xx.
 const minBirthYear = 1900
 
 // Parse reads an ID number as typed or imported, judging "born in the future" against today's
 // date in Beijing. Use ParseAt where the clock is injected.
 func Parse(s string) (Number, error) {
-	return ParseAt(s, civil.DateOf(time.Now().In(chinaZone)))
+	return ParseAt(s, civil.Today(time.Now()))
 }
 
 // ParseAt is Parse with an explicit today, so tests and workflows with an injected clock get

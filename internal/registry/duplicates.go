@@ -75,8 +75,8 @@ type Candidate struct {
 // Candidates lists duplicate candidates with status ("open", "merged", "dismissed") where both
 // persons lie within the caller's scope.
 func (s *Store) Candidates(ctx context.Context, p *auth.Principal, status string, limit int) ([]Candidate, error) {
-	where, args := scopeWhere(p, "pa.region_code")
-	w2, a2 := scopeWhere(p, "pb.region_code")
+	where, args := p.ScopeCondition("pa.region_code")
+	w2, a2 := p.ScopeCondition("pb.region_code")
 	rows, err := s.DB.Query(ctx, `SELECT c.id, c.reason, c.status, c.decided_by, c.note,
 		`+prefixedPerson("pa")+`, ha.address, `+prefixedPerson("pb")+`, hb.address
 		FROM duplicate_candidates c
@@ -185,21 +185,5 @@ func removePerson(ctx context.Context, tx *db.Tx, id int64) error {
 	return nil
 }
 
-// scopeWhere limits a region column to the caller's scope.
-func scopeWhere(p *auth.Principal, column string) (string, []any) {
-	if p.Scope == "" {
-		return "1 = 1", nil
-	}
-	if p.Scope.Level() == 0 {
-		return "1 = 0", nil
-	}
-	return db.PrefixRange(column, p.Scope.Code())
-}
-
-func prefixedPerson(alias string) string {
-	parts := strings.Split(personColumns, ",")
-	for i, c := range parts {
-		parts[i] = alias + "." + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
-}
+// prefixedPerson is personColumns qualified by a table alias.
+func prefixedPerson(alias string) string { return db.Qualify(alias, personColumns) }

@@ -26,7 +26,7 @@ func (s *Store) Each(ctx context.Context, p *auth.Principal, fn func(*Household)
 // EachBetween is Each over the households with ids in [from, to) (to 0: no upper bound), so that
 // several readers can share a city between them.
 func (s *Store) EachBetween(ctx context.Context, p *auth.Principal, from, to int64, fn func(*Household) error) error {
-	scope, scopeArgs := scopeWhere(p, "region_code")
+	scope, scopeArgs := p.ScopeCondition("region_code")
 	if to > 0 {
 		scope += " AND id < ?"
 		scopeArgs = append(scopeArgs, to)

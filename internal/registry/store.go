@@ -20,11 +20,8 @@ type Store struct {
 	Now func() time.Time
 }
 
-// chinaTime is UTC+8: a civil date in Qingdao changes at its midnight, not UTC's.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 func (s *Store) now() time.Time    { return s.Now().UTC() }
-func (s *Store) today() civil.Date { return civil.DateOf(s.Now().In(chinaTime)) }
+func (s *Store) today() civil.Date { return civil.Today(s.Now()) }
 
 // Household is a stored household with its members, assets, spending and tiers.
 type Household struct {

@@ -35,7 +35,7 @@ func (s *Site) calcPage(w http.ResponseWriter, r *http.Request) {
 	if c.Program == "" {
 		c.Program = "dibao"
 	}
-	date := civil.DateOf(s.deps.Now().In(chinaTime))
+	date := civil.Today(s.deps.Now())
 	if c.Date != "" {
 		if date, err = civil.ParseDate(c.Date); err != nil {
 			c.Error = s.msg.T("field.date_invalid")

@@ -33,7 +33,7 @@ func (s *Site) registerCalcForm() {
 func (s *Site) calcForm(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("program") == "" {
-		today := civil.DateOf(s.deps.Now().In(chinaTime)).String()
+		today := civil.Today(s.deps.Now()).String()
 		q = url.Values{"program": {"dibao"}, "date": {today}, "hukou": {"urban"}, "region_code": {s.homeRoot(auth.FromContext(r.Context()))}}
 	}
 	c := calcFormContent{Form: &form{Values: q, Errors: map[string]string{}}, Programs: policy.Programs(),

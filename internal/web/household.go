@@ -45,7 +45,7 @@ func (s *Site) loadHousehold(r *http.Request) (*householdContent, error) {
 		return nil, err
 	}
 	c := &householdContent{H: h, RegionName: s.regionBelow(r, p, h.RegionCode), History: hist,
-		Today: civil.DateOf(s.deps.Now().In(chinaTime)), CanReveal: p.Can(auth.PIIReveal), CanEdit: p.Can(auth.HouseholdEdit),
+		Today: civil.Today(s.deps.Now()), CanReveal: p.Can(auth.PIIReveal), CanEdit: p.Can(auth.HouseholdEdit),
 		Revealed: map[int64]string{}, MemberName: map[int64]string{}}
 	for _, m := range h.Members {
 		c.Counted += m.CountedIncome()

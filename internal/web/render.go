@@ -13,6 +13,7 @@ import (
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/money"
 	"github.com/minzheng/minzheng/internal/region"
 )
@@ -203,5 +204,5 @@ func formatTime(t time.Time) string {
 	return t.In(chinaTime).Format("2006-01-02 15:04")
 }
 
-// chinaTime is UTC+8 without a time-zone database, which minimal servers may lack.
-var chinaTime = time.FixedZone("CST", 8*3600)
+// chinaTime is where dates and times are shown.
+var chinaTime = civil.China

@@ -55,7 +55,7 @@ func (s *Site) simulationPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("program") == "" {
 		q = url.Values{"program": {"dibao"}, "parameter": {"dibao.standard"}, "percent": {"5"},
-			"date": {civil.DateOf(s.deps.Now().In(chinaTime)).String()}, "from": {civil.DateOf(s.deps.Now().In(chinaTime)).String()}}
+			"date": {civil.Today(s.deps.Now()).String()}, "from": {civil.Today(s.deps.Now()).String()}}
 		s.render(w, r, http.StatusOK, "simulation", s.msg.T("nav.simulate"), simulationContent{Form: &form{Values: q, Errors: map[string]string{}}, Programs: policy.Programs()})
 		return
 	}
@@ -71,7 +71,7 @@ func (s *Site) simulationPage(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Report, c.XLSXURL = rep, "/policy/simulate.xlsx?"+q.Encode()
 	for _, l := range rep.Lines {
-		c.Names[l.Region] = s.regionBelow(r, &auth.Principal{}, l.Region)
+		c.Names[l.Region] = s.regionBelow(r, auth.FromContext(r.Context()), l.Region)
 	}
 	s.render(w, r, http.StatusOK, "simulation", s.msg.T("nav.simulate"), c)
 }
@@ -100,7 +100,7 @@ func (s *Site) simulationXLSX(w http.ResponseWriter, r *http.Request) {
 	_ = f.SetSheetRow(sheet, "A1", &head)
 	lines := append(rep.Lines, rep.Total)
 	for i, l := range lines {
-		name := s.regionBelow(r, &auth.Principal{}, l.Region)
+		name := s.regionBelow(r, auth.FromContext(r.Context()), l.Region)
 		if i == len(lines)-1 {
 			name = s.msg.T("home.totals")
 		}
