@@ -32,14 +32,8 @@ import (
 
 // dibao decides 低保 for the household and works out its monthly amount (DOMAIN.md §3).
 func dibao(c *calc) {
-	hh, ok := householdOf(c)
+	hh, std, ok := meansTested(c)
 	if !ok {
-		return
-	}
-	c.res.PerCapitaIncome = hh.perCapita
-	std, ok := dibaoStandardOf(c)
-	if !ok {
-		c.decide()
 		return
 	}
 	c.res.Standard = std

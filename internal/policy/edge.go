@@ -153,14 +153,8 @@ func illnessPoverty(c *calc) {
 // edgeSetup is the common start of the §5 statuses: the household's income, the 低保 standard and
 // the 低保边缘 line. When it returns false the result is final (an error or a missing standard).
 func edgeSetup(c *calc) (household, money.Fen, money.Fen, bool) {
-	hh, ok := householdOf(c)
+	hh, std, ok := meansTested(c)
 	if !ok {
-		return hh, 0, 0, false
-	}
-	c.res.PerCapitaIncome = hh.perCapita
-	std, ok := dibaoStandardOf(c)
-	if !ok {
-		c.decide()
 		return hh, 0, 0, false
 	}
 	line, ok := edgeLine(c, std)

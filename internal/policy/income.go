@@ -301,3 +301,20 @@ func decimalText(v, scale int64) string {
 	}
 	return s
 }
+
+// meansTested is the common start of the means-tested programs: the household's income (also put
+// in the result) and the 低保 standard that applies. When it returns false the result is final —
+// an error, or no standard for this region and hukou.
+func meansTested(c *calc) (household, money.Fen, bool) {
+	hh, ok := householdOf(c)
+	if !ok {
+		return hh, 0, false
+	}
+	c.res.PerCapitaIncome = hh.perCapita
+	std, ok := dibaoStandardOf(c)
+	if !ok {
+		c.decide()
+		return hh, 0, false
+	}
+	return hh, std, true
+}

@@ -26,14 +26,8 @@ import (
 // tekun decides 特困 support for the covered members and works out the monthly amount
 // (DOMAIN.md §4).
 func tekun(c *calc) {
-	hh, ok := householdOf(c)
+	hh, std, ok := meansTested(c)
 	if !ok {
-		return
-	}
-	c.res.PerCapitaIncome = hh.perCapita
-	std, ok := dibaoStandardOf(c)
-	if !ok {
-		c.decide()
 		return
 	}
 	basic, ok := tekunBasic(c, std)

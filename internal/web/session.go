@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
@@ -67,7 +66,7 @@ func (s *Site) setSessionCookie(w http.ResponseWriter, r *http.Request, secret s
 	http.SetCookie(w, &http.Cookie{
 		Name: auth.SessionCookie, Value: secret, Path: "/", HttpOnly: true,
 		Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
-		Expires: s.deps.Now().Add(12 * time.Hour),
+		Expires: s.deps.Now().Add(s.deps.Auth.SessionMax), // the cookie lasts as long as the session may
 	})
 }
 
