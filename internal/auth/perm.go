@@ -29,6 +29,10 @@ const (
 	HouseholdEdit Permission = "household.edit"
 	// PolicyEdit enters new values of policy parameters (next year's standards).
 	PolicyEdit Permission = "policy.edit"
+	// CaseView reads assistance cases, decisions and entitlements; CaseHandle acts on them. Which
+	// step a handler may perform is decided by the workflow (street, district), in the store.
+	CaseView   Permission = "case.view"
+	CaseHandle Permission = "case.handle"
 )
 
 // matrix is the permission table, one line per permission, one column per role, in the order of
@@ -45,6 +49,8 @@ var matrix = map[Permission]string{
 	HouseholdView: "X     X         X       X     -        -        -       X        -",
 	HouseholdEdit: "X     X         X       -     -        -        -       -        -",
 	PolicyEdit:    "X     -         -       -     -        -        -       -        -",
+	CaseView:      "X     X         X       X     -        -        -       X        -",
+	CaseHandle:    "-     X         X       X     -        -        -       -        -",
 }
 
 var grants = parseMatrix()

@@ -1,0 +1,36 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/idcard"
+	"github.com/minzheng/minzheng/internal/pii"
+)
+
+// GetIn is Get inside the caller's transaction, for a workflow that reads the household and
+// writes its tiers in one unit.
+func (s *Store) GetIn(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*Household, error) {
+	return s.get(ctx, q, p, id)
+}
+
+// HouseholdOfID returns the household the person with ID number idNumber belongs to, if it lies
+// within p's scope; 0 when no such person is registered there. An application links its
+// household this way.
+func (s *Store) HouseholdOfID(ctx context.Context, p *auth.Principal, idNumber string) (int64, error) {
+	id, err := idcard.Parse(idNumber)
+	if err != nil {
+		return 0, nil
+	}
+	var hid int64
+	var region string
+	err = s.DB.QueryRow(ctx, `SELECT household_id, region_code FROM persons WHERE id_hash = ?`,
+		s.Keys.Hash(pii.IDNumber, string(id))).Scan(&hid, &region)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !p.Sees(region)) {
+		return 0, nil
+	}
+	return hid, err
+}
