@@ -12,6 +12,7 @@ import (
 	"net/http"
 
 	"github.com/minzheng/minzheng/internal/apperr"
+	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
@@ -31,7 +32,9 @@ type Deps struct {
 	Auth     *auth.Service
 	Registry *registry.Store
 	Params   *paramdb.Store
-	Log      *slog.Logger
+	// Cases is the social-assistance service platform: applications, decisions, entitlements.
+	Cases *assistance.Store
+	Log   *slog.Logger
 }
 
 // Route is one registered API route, in OpenAPI path form ("/regions/{code}"), with the

@@ -46,6 +46,8 @@ type Main struct {
 
 	ln  net.Listener
 	srv *http.Server
+	// stopJobs ends the periodic jobs when the server closes.
+	stopJobs chan struct{}
 }
 
 // NewMain returns a Main with default configuration, writing to the process's stdout and stderr.
@@ -125,6 +127,8 @@ func (m *Main) Run(ctx context.Context) error {
 			logger.Error("http server stopped", "err", err)
 		}
 	}()
+	m.stopJobs = make(chan struct{})
+	m.startJobs(m.stopJobs)
 	logger.Info("serving", "url", m.URL(), "db", d.String())
 	return nil
 }
@@ -146,6 +150,10 @@ func (m *Main) URL() string {
 // database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.stopJobs != nil {
+		close(m.stopJobs)
+		m.stopJobs = nil
+	}
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

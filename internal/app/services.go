@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/config"
@@ -25,6 +26,8 @@ type services struct {
 	registry *registry.Store
 	// params are the policy parameters as stored.
 	params *paramdb.Store
+	// cases are the social-assistance applications, decisions and entitlements.
+	cases *assistance.Store
 	// keysPath is where keys came from, for commands that add a key.
 	keysPath string
 }
@@ -65,8 +68,10 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		d.Close()
 		return nil, fmt.Errorf("policy parameters: %w", err)
 	}
-	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now),
-		registry: &registry.Store{DB: d, Keys: keys, Audit: log, Now: now}, params: params, keysPath: cfg.KeysPath()}, nil
+	reg := &registry.Store{DB: d, Keys: keys, Audit: log, Now: now}
+	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now), registry: reg, params: params,
+		cases:    &assistance.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, Now: now},
+		keysPath: cfg.KeysPath()}, nil
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

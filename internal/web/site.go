@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/minzheng/minzheng/internal/apperr"
+	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
@@ -33,7 +34,9 @@ type Deps struct {
 	Audit    *audit.Log
 	Registry *registry.Store
 	Params   *paramdb.Store
-	Log      *slog.Logger
+	// Cases is the social-assistance service platform: applications, decisions, entitlements.
+	Cases *assistance.Store
+	Log   *slog.Logger
 	// Now is the clock; deadlines and "today" come from it, never from time.Now directly.
 	Now func() time.Time
 	// Root is the region code the home page starts from (the city, "3702" for Qingdao).
