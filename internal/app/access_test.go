@@ -27,6 +27,8 @@ type accessTarget struct {
 	userScope string
 	region    string
 	newToken  func() int64
+	// cases are the assistance records of the target's household (access_cases_test.go).
+	cases caseTargets
 }
 
 // accessRequest is one concrete request for a route.
@@ -36,7 +38,7 @@ type accessRequest struct {
 
 // routeCases builds a concrete request for every registered route. A route missing here fails
 // TestAccessMatrix: every new route must say how it is exercised, and so is checked against the
-// permission table.
+// permission table. Modules add theirs from their own files with addRouteCases.
 var routeCases = map[string]func(t accessTarget) accessRequest{
 	"GET /{$}":            func(accessTarget) accessRequest { return accessRequest{path: "/"} },
 	"GET /regions/{code}": func(t accessTarget) accessRequest { return accessRequest{path: "/regions/" + t.region} },
@@ -343,7 +345,8 @@ func makeTarget(t *testing.T, m *Main, login, street string) accessTarget {
 	if err := m.DB.QueryRow(ctx, `SELECT id FROM duplicate_candidates WHERE person_a = ? OR person_b = ?`, person, person).Scan(&candidate); err != nil {
 		t.Fatal(err)
 	}
-	return accessTarget{candidate: candidate, userID: u.ID, household: hh, person: person, userScope: community, region: community, newToken: newToken}
+	return accessTarget{candidate: candidate, userID: u.ID, household: hh, person: person, userScope: community, region: community,
+		newToken: newToken, cases: makeCaseTargets(t, m, community, hh)}
 }
 
 // makeHousehold registers a one-person household in community, with an ID number made unique by
