@@ -49,9 +49,8 @@ func (c *caseTx) decideApplication(ctx context.Context, st Step, act Action) (De
 		return Decision{}, apperr.Msg(apperr.Conflict, "case.not_eligible", strings.Join(res.Reasons, "；"))
 	}
 	if res.OneOff == 0 && !hasCouncil {
-		if res.MonthlyAmount <= 0 {
-			return Decision{}, apperr.Msg(apperr.Conflict, "case.not_eligible", strings.Join(res.Reasons, "；"))
-		}
+		// A monthly payment — or, for a recognition (低保边缘, 刚性支出困难, 因病致贫), none: the
+		// entitlement then records the recognised status and its review date.
 		d, err := c.issue(ctx, decisionInput{kind: DecisionApprove, amount: res.MonthlyAmount, reasons: act.Note,
 			explanation: explain(res.Steps)})
 		if err != nil {
