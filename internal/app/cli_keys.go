@@ -1,8 +1,12 @@
 package app
 
 import (
+	"slices"
+
 	"context"
 	"fmt"
+	"github.com/minzheng/minzheng/internal/assistance"
+	"github.com/minzheng/minzheng/internal/citizen"
 
 	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
@@ -19,7 +23,7 @@ func runKeys(ctx context.Context, e env, args []string) error {
 
 // sealedColumns lists every encrypted column of every domain package, for key rotation.
 func sealedColumns() []pii.Column {
-	return append(auth.SealedColumns(), registry.SealedColumns()...)
+	return slices.Concat(auth.SealedColumns(), registry.SealedColumns(), citizen.SealedColumns(), assistance.SealedColumns())
 }
 
 // runKeysRotate adds a new current key to the key file and re-encrypts every sealed value under

@@ -9,8 +9,8 @@ import (
 // whose last month has passed.
 const sweepEvery = time.Hour
 
-// startJobs runs the periodic jobs of the server until stop is closed: today the assistance
-// sweep, once at start and then every sweepEvery. Each run is one transaction on the shared
+// startJobs runs the periodic jobs of the server until stop is closed: the assistance
+// sweep and the clean-up of expired citizen sessions and codes, once at start and then every sweepEvery. Each run is one transaction on the shared
 // database, so several server processes may run it at once without harm (reminders are unique
 // per step).
 func (m *Main) startJobs(stop <-chan struct{}) {
@@ -24,6 +24,9 @@ func (m *Main) startJobs(stop <-chan struct{}) {
 		}
 		if reminders > 0 || ended > 0 {
 			m.Logger.Info("assistance sweep", "reminders", reminders, "entitlements_ended", ended)
+		}
+		if _, err := m.svc.citizens.Sweep(ctx); err != nil {
+			m.Logger.Error("citizen session sweep failed", "err", err)
 		}
 	}
 	go func() {

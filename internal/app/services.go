@@ -8,6 +8,7 @@ import (
 
 	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/audit"
+	"github.com/minzheng/minzheng/internal/citizen"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/db"
@@ -28,6 +29,8 @@ type services struct {
 	params *paramdb.Store
 	// cases are the social-assistance applications, decisions and entitlements.
 	cases *assistance.Store
+	// citizens signs the public in by phone number and one-time code.
+	citizens *citizen.Service
 	// keysPath is where keys came from, for commands that add a key.
 	keysPath string
 }
@@ -71,6 +74,7 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 	reg := &registry.Store{DB: d, Keys: keys, Audit: log, Now: now}
 	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now), registry: reg, params: params,
 		cases:    &assistance.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, Now: now},
+		citizens: &citizen.Service{DB: d, Keys: keys, Audit: log, Sender: citizen.LogSender{Log: logger}, Now: now},
 		keysPath: cfg.KeysPath()}, nil
 }
 

@@ -205,3 +205,11 @@ const (
 	registryIDField    = "applications.applicant_id"
 	registryPhoneField = "applications.phone"
 )
+
+// SealedColumns lists the encrypted columns this package owns, for key rotation.
+func SealedColumns() []pii.Column {
+	return []pii.Column{
+		{Table: "applications", Key: "id", Sealed: "applicant_id_sealed", Field: registryIDField},
+		{Table: "applications", Key: "id", Sealed: "phone_sealed", Field: registryPhoneField},
+	}
+}
