@@ -291,6 +291,11 @@ func TestReviewsExitsAndAppeals(t *testing.T) {
 		if err != nil || orig != term {
 			t.Fatalf("the appealed decision changed:\n%+v\n%+v", orig, term)
 		}
+		for _, stmt := range []string{`UPDATE decisions SET amount_fen = 0 WHERE id = ?`, `DELETE FROM decisions WHERE id = ?`} {
+			if _, err := d.Exec(f.ctx, stmt, term.ID); err == nil {
+				t.Fatalf("the database let %q through on an issued decision", stmt)
+			}
+		}
 		c, _ := f.s.Get(f.ctx, f.officer, ap.ID)
 		last := c.Decisions[len(c.Decisions)-1]
 		if last.Kind != DecisionOverturn || last.Corrects != term.ID {

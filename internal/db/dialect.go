@@ -3,6 +3,7 @@ package db
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -77,7 +78,26 @@ var ddlTokens = map[Dialect]*strings.Replacer{
 	),
 }
 
-func (d Dialect) expandDDL(sql string) string { return ddlTokens[d].Replace(sql) }
+func (d Dialect) expandDDL(sql string) string {
+	sql = immutableRE.ReplaceAllStringFunc(sql, func(tok string) string {
+		return d.immutable(immutableRE.FindStringSubmatch(tok)[1])
+	})
+	return ddlTokens[d].Replace(sql)
+}
+
+// immutableRE matches {{IMMUTABLE table}}: the statements that make a table refuse every UPDATE
+// and DELETE, for records the law says are final once written (issued decisions). Each
+// statement stays on one line, because migrations are split at lines that end in a semicolon.
+var immutableRE = regexp.MustCompile(`\{\{IMMUTABLE ([a-z_]+)\}\}`)
+
+func (d Dialect) immutable(table string) string {
+	if d == Postgres {
+		return `CREATE OR REPLACE FUNCTION minzheng_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'table % is append-only', TG_TABLE_NAME; END $$;
+CREATE TRIGGER ` + table + `_immutable BEFORE UPDATE OR DELETE ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION minzheng_refuse_change();`
+	}
+	return `CREATE TRIGGER ` + table + `_no_update BEFORE UPDATE ON ` + table + ` BEGIN SELECT RAISE(ABORT, 'table ` + table + ` is append-only'); END;
+CREATE TRIGGER ` + table + `_no_delete BEFORE DELETE ON ` + table + ` BEGIN SELECT RAISE(ABORT, 'table ` + table + ` is append-only'); END;`
+}
 
 // migrationLock serialises migrations between processes that start at the same moment.
 // SQLite needs nothing: its single writer connection and BEGIN IMMEDIATE already serialise.

@@ -99,6 +99,8 @@ CREATE TABLE decisions (
     issued_at      TEXT NOT NULL
 );
 
+{{IMMUTABLE decisions}}
+
 CREATE INDEX decisions_household ON decisions (household_id);
 CREATE INDEX decisions_application ON decisions (application_id);
 
