@@ -28,6 +28,8 @@ type caseTargets struct {
 	decided     *assistance.Application
 	decision    int64
 	entitlement int64
+	// document is an uploaded file of the open case.
+	document int64
 }
 
 // makeCaseTargets files, as the street officer of community's street, a 低保 application that
@@ -74,5 +76,10 @@ func makeCaseTargets(t *testing.T, m *Main, community string, hid int64) caseTar
 	if err != nil || len(ents) != 1 {
 		t.Fatalf("target entitlements %d: %v", len(ents), err)
 	}
-	return caseTargets{open: open, decided: tmp, decision: c.Decisions[0].ID, entitlement: ents[0].ID}
+	doc, err := m.svc.cases.AddDocument(ctx, assistance.Uploader{Officer: officer}, open.ID, "id_card", "身份证.png",
+		append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 32)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return caseTargets{open: open, decided: tmp, decision: c.Decisions[0].ID, entitlement: ents[0].ID, document: doc.ID}
 }

@@ -21,13 +21,13 @@ const (
 // StartReview opens a review of entitlement entID: a street officer starts it for a scheduled
 // review, a change of circumstances or a death. Its household check runs at once.
 func (s *Store) StartReview(ctx context.Context, p *auth.Principal, entID int64, reason, note, ip string) (*Application, error) {
-	if reason != ReviewScheduled && reason != ReviewChange && reason != ReviewDeath {
-		return nil, apperr.FieldMsg("reason", "case.bad_review_reason")
-	}
 	return s.derived(ctx, p, KindReview, ip, func(tx *db.Tx) (int64, int64, string, error) {
 		e, err := s.entitlement(ctx, tx, p, entID)
 		if err != nil {
 			return 0, 0, "", err
+		}
+		if reason != ReviewScheduled && reason != ReviewChange && reason != ReviewDeath {
+			return 0, 0, "", apperr.FieldMsg("reason", "case.bad_review_reason")
 		}
 		if e.Status == EntEnded || e.OneOff > 0 {
 			return 0, 0, "", apperr.Msg(apperr.Conflict, "case.entitlement_ended")
@@ -54,25 +54,26 @@ func (s *Store) StartAppeal(ctx context.Context, p *auth.Principal, decisionID i
 		if open > 0 {
 			return 0, 0, "", apperr.Msg(apperr.Conflict, "case.appeal_open")
 		}
-		return d.ID, d.EntitlementID, "{}", nil
+		return d.ID, d.EntitlementID, "", nil // an appeal keeps the facts of the application
 	}, note)
 }
 
 // derived opens a review or an appeal: a case copied from the application behind a decision,
 // accepted at once, whose first (system) step runs immediately.
 func (s *Store) derived(ctx context.Context, p *auth.Principal, kind, ip string, find func(*db.Tx) (int64, int64, string, error), note string) (*Application, error) {
-	if p == nil || p.Role != auth.StreetOfficer {
-		return nil, apperr.Msg(apperr.Forbidden, "case.step_forbidden.street")
-	}
 	note = strings.TrimSpace(note)
-	if note == "" || utf8.RuneCountInString(note) > 2000 {
-		return nil, apperr.FieldMsg("note", "case.reason_required")
-	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// Scope first (not found), then the caller's role, then the input.
 		decisionID, entID, details, err := find(tx)
 		if err != nil {
 			return err
+		}
+		if p == nil || p.Role != auth.StreetOfficer {
+			return apperr.Msg(apperr.Forbidden, "case.step_forbidden.street")
+		}
+		if note == "" || utf8.RuneCountInString(note) > 2000 {
+			return apperr.FieldMsg("note", "case.reason_required")
 		}
 		orig, err := s.decisionIn(ctx, tx, decisionID)
 		if err != nil {
@@ -92,8 +93,9 @@ func (s *Store) derived(ctx context.Context, p *auth.Principal, kind, ip string,
 			appeal_of, channel, applicant_name, applicant_id_sealed, applicant_id_hash, applicant_id_masked, phone_sealed,
 			phone_masked, address, hukou, reason, details, status, accepted_on, case_due, created_by, created_at, updated_at)
 			SELECT ?, program, subtype, region_code, household_id, ?, ?, 'system', applicant_name, applicant_id_sealed,
-			applicant_id_hash, applicant_id_masked, phone_sealed, phone_masked, address, hukou, ?, ?, 'open', ?, ?, ?, ?, ?
-			FROM applications WHERE id = ? RETURNING id`, kind, nullID(entID), appealOf, note, details, today.String(),
+			applicant_id_hash, applicant_id_masked, phone_sealed, phone_masked, address, hukou, ?,
+			CASE WHEN ? = '' THEN details ELSE ? END, 'open', ?, ?, ?, ?, ?
+			FROM applications WHERE id = ? RETURNING id`, kind, nullID(entID), appealOf, note, details, details, today.String(),
 			due.String(), p.Login, now, now, orig.ApplicationID).Scan(&id); err != nil {
 			return err
 		}

@@ -24,7 +24,11 @@ type ServiceInput struct {
 // RecordService records a service (物质+服务) delivered to household hid: psychological aid,
 // care, resource linkage. Street officers and grid workers record what they arranged.
 func (s *Store) RecordService(ctx context.Context, p *auth.Principal, hid int64, in ServiceInput, ip string) (int64, error) {
-	if p == nil || (p.Role != auth.StreetOfficer && p.Role != auth.GridWorker) {
+	h, err := s.Registry.Get(ctx, p, hid)
+	if err != nil {
+		return 0, err
+	}
+	if p.Role != auth.StreetOfficer && p.Role != auth.GridWorker {
 		return 0, apperr.Msg(apperr.Forbidden, "case.step_forbidden.street")
 	}
 	in.Provider, in.Note = strings.TrimSpace(in.Provider), strings.TrimSpace(in.Note)
@@ -37,10 +41,6 @@ func (s *Store) RecordService(ctx context.Context, p *auth.Principal, hid int64,
 		return 0, apperr.FieldMsg("served_on", "case.bad_service_date")
 	case utf8.RuneCountInString(in.Note) > 2000:
 		return 0, apperr.FieldMsg("note", "case.too_long")
-	}
-	h, err := s.Registry.Get(ctx, p, hid)
-	if err != nil {
-		return 0, err
 	}
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
