@@ -66,6 +66,11 @@ func New(deps Deps) *API {
 	a.registerDuplicates()
 	a.registerImports()
 	a.registerPolicy()
+	a.registerCases()
+	a.registerDecisions()
+	a.registerEntitlements()
+	a.registerChain()
+	a.registerNotice()
 	a.handle("GET", "/audit", auth.AuditView, a.searchAudit)
 	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "no_route", a.msg.T("api.noroute")))
