@@ -19,6 +19,10 @@ type householdContent struct {
 	Today      civil.Date
 	CanReveal  bool
 	CanEdit    bool
+	// CanCases and CanIntake show the links to the household's assistance chain and to a window
+	// application for it.
+	CanCases   bool
+	CanIntake  bool
 	Revealed   map[int64]string // person id → full ID number, right after a reveal
 	PerCapita  money.Fen
 	Counted    money.Fen
@@ -46,6 +50,7 @@ func (s *Site) loadHousehold(r *http.Request) (*householdContent, error) {
 	}
 	c := &householdContent{H: h, RegionName: s.regionBelow(r, p, h.RegionCode), History: hist,
 		Today: civil.Today(s.deps.Now()), CanReveal: p.Can(auth.PIIReveal), CanEdit: p.Can(auth.HouseholdEdit),
+		CanCases: p.Can(auth.CaseView), CanIntake: p.Role == auth.StreetOfficer,
 		Revealed: map[int64]string{}, MemberName: map[int64]string{}}
 	for _, m := range h.Members {
 		c.Counted += m.CountedIncome()

@@ -116,6 +116,8 @@ func New(deps Deps) (*Site, error) {
 	s.registerCalcForm()
 	s.registerParams()
 	s.registerSimulation()
+	s.registerCases()
+	s.registerCase()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
