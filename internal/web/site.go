@@ -21,6 +21,7 @@ import (
 	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/citizen"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
 	"github.com/minzheng/minzheng/internal/policy/paramdb"
@@ -36,7 +37,10 @@ type Deps struct {
 	Params   *paramdb.Store
 	// Cases is the social-assistance service platform: applications, decisions, entitlements.
 	Cases *assistance.Store
-	Log   *slog.Logger
+	// Citizens signs the public in by phone number and one-time code for the online application
+	// pages (/apply); nil leaves those pages asking to try later.
+	Citizens *citizen.Service
+	Log      *slog.Logger
 	// Now is the clock; deadlines and "today" come from it, never from time.Now directly.
 	Now func() time.Time
 	// Root is the region code the home page starts from (the city, "3702" for Qingdao).
@@ -118,6 +122,11 @@ func New(deps Deps) (*Site, error) {
 	s.registerSimulation()
 	s.registerCases()
 	s.registerCase()
+	s.registerDecisions()
+	s.registerEntitlements()
+	s.registerChain()
+	s.registerNotice()
+	s.registerCitizen()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
