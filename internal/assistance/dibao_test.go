@@ -95,3 +95,33 @@ func TestDibaoWindowToDecision(t *testing.T) {
 		}
 	})
 }
+
+// TestIntakeOfRegisteredPerson files a window application naming a registered member: nothing
+// is typed or revealed, the case is accepted on the spot, and the applicant's identifiers match
+// the registry's.
+func TestIntakeOfRegisteredPerson(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, civil.Date{Year: 2024, Month: 3, Day: 4})
+		hid, _, persons := f.create([]member{{birth: civil.Date{Year: 1970, Month: 1, Day: 1}, wage: money.Yuan(200)}}, 0)
+		in := Intake{Program: "dibao", RegionCode: "370212001", ApplicantPersonID: persons[0], Hukou: "urban", Reason: "生活困难"}
+		a, err := f.s.Submit(f.ctx, Applicant{Officer: f.officer}, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _ := f.s.Registry.Get(f.ctx, f.officer, hid)
+		if a.HouseholdID != hid || a.Status != StatusOpen || a.ApplicantName != h.Members[0].Name || a.IDMasked != h.Members[0].IDMasked {
+			t.Fatalf("case %+v", a)
+		}
+		var reveals int
+		if err := d.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'pii.reveal'`).Scan(&reveals); err != nil || reveals != 0 {
+			t.Fatalf("%d reveals: %v", reveals, err)
+		}
+		in.ApplicantPersonID = persons[0]
+		if _, err := f.s.Submit(f.ctx, Applicant{Officer: f.other}, in); apperr.KindOf(err) != apperr.Invalid {
+			t.Fatalf("another street named a person it cannot see: %v", err)
+		}
+		if _, err := f.s.Submit(f.ctx, Applicant{}, in); apperr.KindOf(err) != apperr.Invalid {
+			t.Fatalf("the public named a registered person: %v", err)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/minzheng/minzheng/internal/apperr"
 
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
@@ -33,4 +34,32 @@ func (s *Store) HouseholdOfID(ctx context.Context, p *auth.Principal, idNumber s
 		return 0, nil
 	}
 	return hid, err
+}
+
+// Identity is a registered person's identifiers as stored — sealed, hashed and masked — for a
+// record of another module that names the same person (an application's applicant) without
+// anyone revealing the ID number.
+type Identity struct {
+	HouseholdID int64
+	Name        string
+	IDSealed    string
+	IDHash      string
+	IDMasked    string
+	PhoneSealed string
+	PhoneMasked string
+}
+
+// IdentityOf returns the identifiers of person id, if the person lies within p's scope. The
+// sealed values are sealed under IDField and PhoneField, so a module that stores them keeps those
+// field names.
+func (s *Store) IdentityOf(ctx context.Context, p *auth.Principal, id int64) (Identity, error) {
+	var out Identity
+	var region string
+	err := s.DB.QueryRow(ctx, `SELECT household_id, region_code, name, id_sealed, id_hash, id_masked, phone_sealed, phone_masked
+		FROM persons WHERE id = ?`, id).Scan(&out.HouseholdID, &region, &out.Name, &out.IDSealed, &out.IDHash, &out.IDMasked,
+		&out.PhoneSealed, &out.PhoneMasked)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !p.Sees(region)) {
+		return Identity{}, apperr.Msg(apperr.NotFound, "registry.person_notfound")
+	}
+	return out, err
 }
