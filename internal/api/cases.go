@@ -18,7 +18,7 @@ import (
 // store's decision (the workflow's level and the caller's scope), not the route's.
 func (a *API) registerCases() {
 	a.handle("GET", "/cases", auth.CaseView, a.listCases)
-	a.handle("POST", "/cases", auth.CaseHandle, a.createCase)
+	a.handle("POST", "/cases", auth.CaseIntake, a.createCase)
 	a.handle("GET", "/cases/{id}", auth.CaseView, a.getCase)
 	a.handle("POST", "/cases/{id}/actions", auth.CaseHandle, a.actOnCase)
 	a.handle("POST", "/cases/{id}/extension", auth.CaseHandle, a.extendCase)

@@ -213,6 +213,9 @@ func (m *Main) generateDemo(ctx context.Context) error {
 		}
 		m.Logger.Info("generated demo households", "households", h, "persons", p, "seconds", time.Since(start).Seconds())
 	}
+	if err := m.demoCases(ctx); err != nil {
+		return err
+	}
 	logins, err := synth.Users(ctx, m.DB, m.svc.auth)
 	if err != nil {
 		return err

@@ -57,11 +57,11 @@ func (s *Store) Submit(ctx context.Context, by Applicant, in Intake) (*Applicati
 	} else if in.ApplicantPersonID != 0 {
 		return nil, apperr.FieldMsg("applicant_person_id", "case.intake_forbidden")
 	}
-	who, err := s.applicant(ctx, by.Officer, &in)
-	if err != nil {
+	if err := s.validateIntake(ctx, in); err != nil {
 		return nil, err
 	}
-	if err := s.validateIntake(ctx, in); err != nil {
+	who, err := s.applicant(ctx, by.Officer, &in)
+	if err != nil {
 		return nil, err
 	}
 	if by.Officer != nil && !by.Officer.Sees(in.RegionCode) {

@@ -33,6 +33,8 @@ const (
 	// step a handler may perform is decided by the workflow (street, district), in the store.
 	CaseView   Permission = "case.view"
 	CaseHandle Permission = "case.handle"
+	// CaseIntake files applications at the window (一门受理): the street office's job.
+	CaseIntake Permission = "case.intake"
 )
 
 // matrix is the permission table, one line per permission, one column per role, in the order of
@@ -51,6 +53,7 @@ var matrix = map[Permission]string{
 	PolicyEdit:    "X     -         -       -     -        -        -       -        -",
 	CaseView:      "X     X         X       X     -        -        -       X        -",
 	CaseHandle:    "-     X         X       X     -        -        -       -        -",
+	CaseIntake:    "-     -         X       -     -        -        -       -        -",
 }
 
 var grants = parseMatrix()

@@ -28,9 +28,9 @@ type intakeContent struct {
 var childPrograms = []string{"orphan", "de_facto_orphan", "vulnerable_child"}
 
 func (s *Site) registerCaseIntake() {
-	s.page("GET", "/cases/new", auth.CaseHandle, s.caseIntakePage,
+	s.page("GET", "/cases/new", auth.CaseIntake, s.caseIntakePage,
 		&NavEntry{Section: "nav.section.cases", Label: "nav.case_intake", Order: 305})
-	s.page("POST", "/cases/new", auth.CaseHandle, s.caseIntakeSubmit, nil)
+	s.page("POST", "/cases/new", auth.CaseIntake, s.caseIntakeSubmit, nil)
 }
 
 // caseIntakePage shows an empty application, or one prefilled from a household page's link
