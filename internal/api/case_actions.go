@@ -28,24 +28,15 @@ type actionJSON struct {
 // officers acting at once do not overwrite each other), and a caller whose role or scope the
 // step's level does not name (403). On success the answer is the case as it now stands.
 func (a *API) actOnCase(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
 	var in actionJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	p, id, ok := a.writeInput(w, r, "case.notfound", nil, &in)
+	if !ok {
 		return
 	}
-	_, err = a.deps.Cases.Act(r.Context(), auth.FromContext(r.Context()), id, assistance.Action{Step: in.Step, Version: in.Version,
+	_, err := a.deps.Cases.Act(r.Context(), p, id, assistance.Action{Step: in.Step, Version: in.Version,
 		Outcome: in.Outcome, Note: in.Note, HouseholdID: in.HouseholdID, Visit: in.Visit, Meeting: in.Meeting, Council: in.Council,
 		Amount: money.Fen(in.AmountFen), IP: httpx.ClientIP(r)})
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeCase(w, r, http.StatusOK, id)
+	a.answerCase(w, r, http.StatusOK, id, err)
 }
 
 // versionReasonJSON is the body of the writes that need only the version read and a reason.
@@ -72,22 +63,15 @@ func (a *API) withdrawCase(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// versionReason reads {version, reason} for a write on case {id}, lets fn make it and answers with
+// the case.
 func (a *API) versionReason(w http.ResponseWriter, r *http.Request, fn func(*auth.Principal, int64, versionReasonJSON) error) {
-	id, err := pathInt(r, "id", "case.notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
 	var in versionReasonJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	p, id, ok := a.writeInput(w, r, "case.notfound", nil, &in)
+	if !ok {
 		return
 	}
-	if err := fn(auth.FromContext(r.Context()), id, in); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeCase(w, r, http.StatusOK, id)
+	a.answerCase(w, r, http.StatusOK, id, fn(p, id, in))
 }
 
 // resolutionJSON is the body of POST /cases/{id}/objections/{objection}/resolution.
@@ -101,25 +85,19 @@ type resolutionJSON struct {
 // settles an objection to the public notice. An upheld objection reopens the case at the home
 // visit; a dismissed one lets the notice run to its end.
 func (a *API) resolveObjection(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.notfound")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.pathID(w, r, "id", "case.notfound")
+	if !ok {
 		return
 	}
-	oid, err := pathInt(r, "objection", "case.objection_notfound")
-	if err != nil {
-		a.writeError(w, r, err)
+	oid, ok := a.pathID(w, r, "objection", "case.objection_notfound")
+	if !ok {
 		return
 	}
 	var in resolutionJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	if !a.body(w, r, &in) {
 		return
 	}
-	if _, err := a.deps.Cases.ResolveObjection(r.Context(), auth.FromContext(r.Context()), id, in.Version, oid, in.Upheld,
-		in.Resolution, httpx.ClientIP(r)); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeCase(w, r, http.StatusOK, id)
+	_, err := a.deps.Cases.ResolveObjection(r.Context(), auth.FromContext(r.Context()), id, in.Version, oid, in.Upheld,
+		in.Resolution, httpx.ClientIP(r))
+	a.answerCase(w, r, http.StatusOK, id, err)
 }

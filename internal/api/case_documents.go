@@ -17,14 +17,8 @@ import (
 // first, so that a case outside the caller's scope answers 404 whatever was sent; the store then
 // checks the kind, the size and the type sniffed from the content (never the upload's word).
 func (a *API) uploadDocument(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := a.deps.Cases.Get(r.Context(), p, id); err != nil {
-		a.writeError(w, r, err)
+	p, id, ok := a.writeInput(w, r, "case.notfound", found(a.deps.Cases.Get), nil)
+	if !ok {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, assistance.MaxDocumentBytes+1<<20)
@@ -55,14 +49,12 @@ func (a *API) uploadDocument(w http.ResponseWriter, r *http.Request) {
 // downloadDocument answers GET /cases/{id}/documents/{doc} with the file itself, as an
 // attachment of the type sniffed at upload, never rendered inline in the API's origin.
 func (a *API) downloadDocument(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.notfound")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.pathID(w, r, "id", "case.notfound")
+	if !ok {
 		return
 	}
-	did, err := pathInt(r, "doc", "case.document_notfound")
-	if err != nil {
-		a.writeError(w, r, err)
+	did, ok := a.pathID(w, r, "doc", "case.document_notfound")
+	if !ok {
 		return
 	}
 	d, content, err := a.deps.Cases.DocumentContent(r.Context(), assistance.Uploader{Officer: auth.FromContext(r.Context())}, id, did)

@@ -103,28 +103,20 @@ func (in intakeJSON) intake() assistance.Intake {
 // by the time the answer (201, the whole case) comes back.
 func (a *API) createCase(w http.ResponseWriter, r *http.Request) {
 	var in intakeJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	if !a.body(w, r, &in) {
 		return
 	}
 	p := auth.FromContext(r.Context())
 	app, err := a.deps.Cases.Submit(r.Context(), assistance.Applicant{Officer: p, IP: httpx.ClientIP(r)}, in.intake())
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeCase(w, r, http.StatusCreated, app.ID)
+	a.answerNewCase(w, r, app, err)
 }
 
 // getCase answers GET /cases/{id}: the case with its steps, objections, decisions and
 // documents; out of the caller's scope it does not exist.
 func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
+	if id, ok := a.pathID(w, r, "id", "case.notfound"); ok {
+		a.writeCase(w, r, http.StatusOK, id)
 	}
-	a.writeCase(w, r, http.StatusOK, id)
 }
 
 // writeCase answers with case id as the caller now sees it: every write on a case answers with

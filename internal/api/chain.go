@@ -32,9 +32,8 @@ type chainEventJSON struct {
 // householdChain answers GET /households/{id}/chain: every application and step, decision,
 // entitlement, service, and what other modules add (payments, warnings), newest first.
 func (a *API) householdChain(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "registry.notfound")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.pathID(w, r, "id", "registry.notfound")
+	if !ok {
 		return
 	}
 	events, err := a.deps.Cases.Chain(r.Context(), auth.FromContext(r.Context()), id)
@@ -52,14 +51,8 @@ func (a *API) householdChain(w http.ResponseWriter, r *http.Request) {
 // householdServices answers GET /households/{id}/services, newest first. The household is read
 // first: one outside the caller's scope answers 404, not an empty list.
 func (a *API) householdServices(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "registry.notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := a.deps.Registry.Get(r.Context(), p, id); err != nil {
-		a.writeError(w, r, err)
+	p, id, ok := a.writeInput(w, r, "registry.notfound", found(a.deps.Registry.Get), nil)
+	if !ok {
 		return
 	}
 	services, err := a.deps.Cases.Services(r.Context(), p, id)
@@ -86,19 +79,9 @@ type serviceInputJSON struct {
 // the kind are checked before the store checks the caller's role, so that a household outside
 // the scope answers 404 and an unknown kind 400 whoever sends them.
 func (a *API) recordService(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "registry.notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := a.deps.Registry.Get(r.Context(), p, id); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
 	var in serviceInputJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	p, id, ok := a.writeInput(w, r, "registry.notfound", found(a.deps.Registry.Get), &in)
+	if !ok {
 		return
 	}
 	if !slices.Contains(assistance.ServiceKinds(), in.Kind) {

@@ -20,9 +20,8 @@ func (a *API) registerDecisions() {
 // getDecision answers GET /decisions/{id}: the decision exactly as issued — it is never changed;
 // a correction is a new decision whose corrects names it — with the entitlement it granted.
 func (a *API) getDecision(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.decision_notfound")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.pathID(w, r, "id", "case.decision_notfound")
+	if !ok {
 		return
 	}
 	p := auth.FromContext(r.Context())
@@ -57,19 +56,9 @@ type appealJSON struct {
 // decision is looked up and the reason checked here, before the store's role check, so that a
 // decision outside the caller's scope answers 404 and an empty request 400 whoever sends them.
 func (a *API) appealDecision(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.decision_notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := a.deps.Cases.Decision(r.Context(), p, id); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
 	var in appealJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	p, id, ok := a.writeInput(w, r, "case.decision_notfound", found(a.deps.Cases.Decision), &in)
+	if !ok {
 		return
 	}
 	if strings.TrimSpace(in.Reason) == "" {
@@ -77,11 +66,7 @@ func (a *API) appealDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := a.deps.Cases.StartAppeal(r.Context(), p, id, in.Reason, httpx.ClientIP(r))
-	if err != nil {
-		a.writeError(w, r, renameField(err, "note", "reason"))
-		return
-	}
-	a.writeCase(w, r, http.StatusCreated, c.ID)
+	a.answerNewCase(w, r, c, renameField(err, "note", "reason"))
 }
 
 // renameField reports a store error about field from under the name the API calls it.

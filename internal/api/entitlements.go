@@ -29,12 +29,9 @@ func (a *API) registerEntitlements() {
 // getEntitlement answers GET /entitlements/{id}: the entitlement with every change made to it,
 // who made it and the decision behind it.
 func (a *API) getEntitlement(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.entitlement_notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
+	if id, ok := a.pathID(w, r, "id", "case.entitlement_notfound"); ok {
+		a.writeEntitlement(w, r, id)
 	}
-	a.writeEntitlement(w, r, id)
 }
 
 func (a *API) writeEntitlement(w http.ResponseWriter, r *http.Request, id int64) {
@@ -61,23 +58,18 @@ func (a *API) writeEntitlement(w http.ResponseWriter, r *http.Request, id int64)
 // entitlementDecision is the store's signature of a decision on an entitlement.
 type entitlementDecision func(ctx context.Context, p *auth.Principal, id int64, version int, reason, ip string) (assistance.Decision, error)
 
-// decideOnEntitlement reads {version, reason} and lets decide issue its decision (201). The
-// entitlement is looked up first so that one outside the caller's scope answers 404 before the
-// store checks the reason and the caller's role.
+// entitlementInput reads a write on entitlement {id}: the entitlement is looked up first so that
+// one outside the caller's scope answers 404 before the store checks the body and the caller's
+// role; then the body, into in.
+func (a *API) entitlementInput(w http.ResponseWriter, r *http.Request, in any) (*auth.Principal, int64, bool) {
+	return a.writeInput(w, r, "case.entitlement_notfound", found(a.deps.Cases.Entitlement), in)
+}
+
+// decideOnEntitlement reads {version, reason} and lets decide issue its decision (201).
 func (a *API) decideOnEntitlement(w http.ResponseWriter, r *http.Request, decide entitlementDecision) {
-	id, err := pathInt(r, "id", "case.entitlement_notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := a.deps.Cases.Entitlement(r.Context(), p, id); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
 	var in versionReasonJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	p, id, ok := a.entitlementInput(w, r, &in)
+	if !ok {
 		return
 	}
 	d, err := decide(r.Context(), p, id, in.Version, in.Reason, httpx.ClientIP(r))
@@ -112,19 +104,9 @@ type reviewJSON struct {
 // change of circumstances, a death); the answer (201) is the new review case, its household
 // check already run. Scope and the note are checked first, as for appeals.
 func (a *API) startReview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.entitlement_notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := a.deps.Cases.Entitlement(r.Context(), p, id); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
 	var in reviewJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	p, id, ok := a.entitlementInput(w, r, &in)
+	if !ok {
 		return
 	}
 	if strings.TrimSpace(in.Note) == "" {
@@ -132,11 +114,7 @@ func (a *API) startReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := a.deps.Cases.StartReview(r.Context(), p, id, in.Reason, in.Note, httpx.ClientIP(r))
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeCase(w, r, http.StatusCreated, c.ID)
+	a.answerNewCase(w, r, c, err)
 }
 
 // deathJSON is the body of POST /entitlements/{id}/deaths.
@@ -149,19 +127,9 @@ type deathJSON struct {
 // reportDeath answers POST /entitlements/{id}/deaths: the street records a member's death, which
 // brings the entitlement's review forward to within three months; the answer is the entitlement.
 func (a *API) reportDeath(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.entitlement_notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := a.deps.Cases.Entitlement(r.Context(), p, id); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
 	var in deathJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	p, id, ok := a.entitlementInput(w, r, &in)
+	if !ok {
 		return
 	}
 	if err := a.deps.Cases.ReportDeath(r.Context(), p, id, in.Version, in.DiedOn, in.Note, httpx.ClientIP(r)); err != nil {

@@ -62,14 +62,9 @@ type objectionInputJSON struct {
 // its notice runs; the street must settle the objection before the notice can end. A case not in
 // notice answers 404, whether it exists or not.
 func (a *API) fileObjection(w http.ResponseWriter, r *http.Request) {
-	id, err := pathInt(r, "id", "case.notice_notfound")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
 	var in objectionInputJSON
-	if err := decode(r, &in); err != nil {
-		a.writeError(w, r, err)
+	_, id, ok := a.writeInput(w, r, "case.notice_notfound", nil, &in)
+	if !ok {
 		return
 	}
 	oid, err := a.deps.Cases.FileObjection(r.Context(), id, in.Filer, in.Contact, in.Content, httpx.ClientIP(r))

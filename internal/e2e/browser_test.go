@@ -1,18 +1,22 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/minzheng/minzheng/internal/app"
+	"github.com/minzheng/minzheng/internal/pii"
 )
 
 // testTimeout bounds one whole test: server start, browser start and every page visit.
@@ -30,8 +34,57 @@ func findBrowser(t *testing.T) string {
 	return ""
 }
 
+// setupOption changes the demo server setupWith starts, before it starts.
+type setupOption func(m *app.Main)
+
+// withClock runs the server on the test's clock, so that a test can let days pass.
+func withClock(now func() time.Time) setupOption {
+	return func(m *app.Main) { m.Now = now }
+}
+
+// withLog sends the server's output, its log included, to w instead of discarding it, for a test
+// that reads what the server logged (the demo's sign-in codes).
+func withLog(w io.Writer) setupOption {
+	return func(m *app.Main) { m.Stdout, m.Stderr = w, w }
+}
+
+// testClock is a server's clock for a test (withClock): real time until the test moves it on.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *testClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// logBuffer collects the server's log (withLog), where the demo's LogSender writes sign-in codes.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// code returns the newest code logged for phone (the log shows the number masked).
+func (l *logBuffer) code(t *testing.T, phone string) string {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	re := regexp.MustCompile(`phone=` + regexp.QuoteMeta(pii.MaskPhone(phone)) + ` code=(\d{6})`)
+	all := re.FindAllStringSubmatch(l.buf.String(), -1)
+	if len(all) == 0 {
+		t.Fatalf("no sign-in code for %s in the server log", pii.MaskPhone(phone))
+	}
+	return all[len(all)-1][1]
+}
+
 // startApp runs the demo city in-process on a free port with a temporary data folder.
-func startApp(t *testing.T, ctx context.Context, households int) *app.Main {
+func startApp(t *testing.T, ctx context.Context, households int, opts ...setupOption) *app.Main {
 	t.Helper()
 	m := app.NewMain()
 	m.Demo = true
@@ -40,6 +93,9 @@ func startApp(t *testing.T, ctx context.Context, households int) *app.Main {
 	m.Getenv = func(string) string { return "" }
 	m.Config.Addr = "127.0.0.1:0"
 	m.Config.DataDir = t.TempDir()
+	for _, o := range opts {
+		o(m)
+	}
 	if err := m.Run(ctx); err != nil {
 		t.Fatalf("start demo server: %v", err)
 	}
@@ -73,20 +129,21 @@ func setup(t *testing.T) (*app.Main, *tab) {
 	return setupWith(t, 200, testTimeout)
 }
 
-// setupWith is setup with the demo's number of households and the time limit chosen. The browser
-// is started at once, so a browser that cannot start fails here and not in the middle of a flow.
-func setupWith(t *testing.T, households int, timeout time.Duration) (*app.Main, *tab) {
+// setupWith is setup with the demo's number of households, the time limit and the server's
+// options chosen. The browser is started at once, so a browser that cannot start fails here and
+// not in the middle of a flow.
+func setupWith(t *testing.T, households int, timeout time.Duration, opts ...setupOption) (*app.Main, *tab) {
 	t.Helper()
 	exe := findBrowser(t)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
-	m := startApp(t, ctx, households)
+	m := startApp(t, ctx, households, opts...)
 
 	profile, err := os.MkdirTemp("", "minzheng-e2e-chromium-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.UserDataDir(profile),
 		chromedp.Flag("headless", true),
@@ -98,7 +155,7 @@ func setupWith(t *testing.T, households int, timeout time.Duration) (*app.Main, 
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 	)
-	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, opts...)
+	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, allocOpts...)
 	browserCtx, browserCancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
 		browserCancel()

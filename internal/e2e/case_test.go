@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"net/http"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -38,7 +35,8 @@ import (
 //     approver at /decisions/{id} and to the applicant, who signs in again after the days passed.
 func TestDibaoOnlineToDecisionNotice(t *testing.T) {
 	ck := &testClock{t: time.Now()}
-	m, b, log := setupAt(t, ck, 120*time.Second)
+	log := &logBuffer{}
+	m, b := setupWith(t, 200, 120*time.Second, withClock(ck.Now), withLog(log))
 	const street = "370212001" // 崂山区 中韩街道
 	community := firstCommunity(t, m, street)
 	name, id := "孙网申", string(idcard.Synthesize("370199", civil.Date{Year: 1976, Month: 4, Day: 9}, 731)) // a code the demo never uses
@@ -285,79 +283,4 @@ func registerFamily(t *testing.T, m *app.Main, ck *testClock, community, name, i
 	if err != nil {
 		t.Fatalf("register the applicant's family: %v", err)
 	}
-}
-
-// testClock is the server's clock in this test: real time until the test moves it on.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *testClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-// logBuffer collects the server's log, where the demo's LogSender writes sign-in codes.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// code returns the newest code logged for phone (the log shows the number masked).
-func (l *logBuffer) code(t *testing.T, phone string) string {
-	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	re := regexp.MustCompile(`phone=` + regexp.QuoteMeta(pii.MaskPhone(phone)) + ` code=(\d{6})`)
-	all := re.FindAllStringSubmatch(l.buf.String(), -1)
-	if len(all) == 0 {
-		t.Fatalf("no sign-in code for %s in the server log", pii.MaskPhone(phone))
-	}
-	return all[len(all)-1][1]
-}
-
-// setupAt is setupWith for a server whose clock is ck and whose log the test reads: a small demo
-// city (200 households) and a headless browser.
-func setupAt(t *testing.T, ck *testClock, timeout time.Duration) (*app.Main, *tab, *logBuffer) {
-	t.Helper()
-	exe := findBrowser(t)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(cancel)
-	log := &logBuffer{}
-	m := app.NewMain()
-	m.Demo, m.DemoHouseholds, m.Now = true, 200, ck.Now
-	m.Stdout, m.Stderr = log, log
-	m.Getenv = func(string) string { return "" }
-	m.Config.Addr, m.Config.DataDir = "127.0.0.1:0", t.TempDir()
-	if err := m.Run(ctx); err != nil {
-		t.Fatalf("start demo server: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-
-	profile, err := os.MkdirTemp("", "minzheng-e2e-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.UserDataDir(profile),
-		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true))
-	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, opts...)
-	browserCtx, browserCancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		browserCancel()
-		allocCancel()
-		os.RemoveAll(profile)
-	})
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start %s: %v", exe, err)
-	}
-	return m, &tab{t: t, ctx: browserCtx, base: strings.TrimSuffix(m.URL(), "/")}, log
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
@@ -73,24 +72,10 @@ func (s *Site) registerCase() {
 
 func emptyForm() *form { return &form{Errors: map[string]string{}} }
 
-// caseID reads the case number of the path; anything else is a case that does not exist.
-func caseID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.Msg(apperr.NotFound, "case.notfound")
-	}
-	return id, nil
-}
-
 // loadCase reads the case of the path within the caller's scope (out of scope is not found)
 // and prepares what the page shows.
 func (s *Site) loadCase(r *http.Request) (*caseContent, error) {
-	p := auth.FromContext(r.Context())
-	id, err := caseID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	k, err := s.deps.Cases.Get(r.Context(), p, id)
+	p, k, err := lookupPath(r, "case.notfound", s.deps.Cases.Get)
 	if err != nil {
 		return nil, err
 	}
@@ -166,11 +151,7 @@ func (s *Site) showCase(w http.ResponseWriter, r *http.Request, status int, c *c
 // top), what was typed kept, with the status of the refusal (409 for a conflict, 403 for a step
 // the caller may not perform, 422 for bad input). An internal error gets the error page instead.
 func (s *Site) caseFailed(w http.ResponseWriter, r *http.Request, c *caseContent, f *form, err error) {
-	if ferr := f.fail(err); ferr != nil {
-		s.renderError(w, r, ferr)
-		return
-	}
-	s.showCase(w, r, statusFor(err), c)
+	s.refused(w, r, f, err, func(status int) { s.showCase(w, r, status, c) })
 }
 
 // sizeText writes a file size as people read it: 850 KB, 2.4 MB.

@@ -143,6 +143,16 @@ func dateField(f *form, name string) (civil.Date, error) {
 	return d, nil
 }
 
+// requiredDate reads a date that must be given, typed as 2024-03-01; anything else is an error on
+// its field with the form's own message badKey.
+func requiredDate(f *form, name, badKey string) (civil.Date, error) {
+	d, err := civil.ParseDate(strings.TrimSpace(f.Get(name)))
+	if err != nil {
+		return d, apperr.FieldMsg(name, badKey)
+	}
+	return d, nil
+}
+
 // caseExtend lengthens the statutory limit of a case, once, with a reason.
 func (s *Site) caseExtend(w http.ResponseWriter, r *http.Request) {
 	c, err := s.loadCase(r)
@@ -191,9 +201,9 @@ func (s *Site) caseResolveObjection(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	oid, err := strconv.ParseInt(r.PathValue("objection"), 10, 64)
-	if err != nil || oid <= 0 {
-		s.renderError(w, r, apperr.Msg(apperr.NotFound, "case.objection_notfound"))
+	oid, err := pathNumber(r, "objection", "case.objection_notfound")
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	f := newForm(r)

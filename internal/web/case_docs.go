@@ -78,14 +78,14 @@ func readUpload(r *http.Request) (kind, name string, content []byte, err error) 
 // download (never shown inline) with its sniffed type and nosniff, so that a crafted file cannot
 // run as a page of this site.
 func (s *Site) caseDocument(w http.ResponseWriter, r *http.Request) {
-	id, err := caseID(r, "id")
+	id, err := pathNumber(r, "id", "case.notfound")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	did, err := strconv.ParseInt(r.PathValue("doc"), 10, 64)
-	if err != nil || did <= 0 {
-		s.renderError(w, r, apperr.Msg(apperr.NotFound, "case.document_notfound"))
+	did, err := pathNumber(r, "doc", "case.document_notfound")
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	d, content, err := s.deps.Cases.DocumentContent(r.Context(), assistance.Uploader{Officer: auth.FromContext(r.Context())}, id, did)

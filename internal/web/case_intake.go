@@ -67,14 +67,12 @@ func (s *Site) caseIntakeSubmit(w http.ResponseWriter, r *http.Request) {
 		a, err = s.deps.Cases.Submit(r.Context(), assistance.Applicant{Officer: p, IP: httpx.ClientIP(r)}, in)
 	}
 	if err != nil {
-		if ferr := f.fail(err); ferr != nil {
-			s.renderError(w, r, ferr)
-			return
-		}
-		s.render(w, r, statusFor(err), "case_intake", s.msg.T("nav.case_intake"), s.intakeContent(r, f))
+		s.refused(w, r, f, err, func(status int) {
+			s.render(w, r, status, "case_intake", s.msg.T("nav.case_intake"), s.intakeContent(r, f))
+		})
 		return
 	}
-	http.Redirect(w, r, "/cases/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, caseURL(a.ID), http.StatusSeeOther)
 }
 
 // intakeContent builds the form's choices: the streets the caller may handle, and the household

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/assistance"
@@ -14,13 +13,9 @@ import (
 // caseSearchContent is the case list (案件查询): filters above, the cases of the caller's scope
 // below with the total, newest first.
 type caseSearchContent struct {
-	Q        url.Values
-	Rows     []caseRow
-	Total    int
-	Page     int
-	Pages    int
-	PrevURL  string
-	NextURL  string
+	Q    url.Values
+	Rows []caseRow
+	pager
 	Statuses []string
 	Programs []string
 	Kinds    []string
@@ -52,7 +47,7 @@ func (s *Site) caseSearchPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	query := assistance.CaseQuery{Status: q.Get("status"), Program: q.Get("program"), Kind: q.Get("kind"),
 		Region: strings.TrimSpace(q.Get("region")), Page: max(1, atoi(q.Get("page"))), PerPage: casesPerPage}
-	c := caseSearchContent{Q: q, Page: query.Page, Pages: 1, Statuses: caseStatuses(), Programs: assistance.Programs(),
+	c := caseSearchContent{Q: q, pager: pager{Page: query.Page, Pages: 1}, Statuses: caseStatuses(), Programs: assistance.Programs(),
 		Kinds: []string{assistance.KindApply, assistance.KindReview, assistance.KindAppeal}}
 	if query.Region != "" && region.ValidCode(query.Region) != nil {
 		c.Error = s.msg.T("cw.bad_region")
@@ -68,21 +63,6 @@ func (s *Site) caseSearchPage(w http.ResponseWriter, r *http.Request) {
 	for _, a := range apps {
 		c.Rows = append(c.Rows, caseRow{Application: a, RegionName: names(a.RegionCode), StatusClass: statusClass(a.Status)})
 	}
-	c.Total = total
-	c.Pages = max(1, (total+casesPerPage-1)/casesPerPage)
-	pageURL := func(n int) string {
-		v := url.Values{}
-		for k, vs := range q {
-			v[k] = vs
-		}
-		v.Set("page", strconv.Itoa(n))
-		return "/cases/search?" + v.Encode()
-	}
-	if c.Page > 1 {
-		c.PrevURL = pageURL(c.Page - 1)
-	}
-	if c.Page < c.Pages {
-		c.NextURL = pageURL(c.Page + 1)
-	}
+	c.pager = paging(total, c.Page, casesPerPage, pageLink("/cases/search", q))
 	s.render(w, r, http.StatusOK, "case_search", s.msg.T("nav.case_search"), c)
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/minzheng/minzheng/internal/assistance"
@@ -16,14 +15,10 @@ import (
 // casesContent is the work-queue page (工作台): the tabs with their counts, the chosen queue, the
 // caller's reminders and, for a supervisor, the overdue cases of the whole scope.
 type casesContent struct {
-	Tabs         []queueTab
-	Queue        string
-	Rows         []taskRow
-	Total        int
-	Page         int
-	Pages        int
-	PrevURL      string
-	NextURL      string
+	Tabs  []queueTab
+	Queue string
+	Rows  []taskRow
+	pager
 	Reminders    []taskRow
 	Overdue      []taskRow
 	OverdueTotal int
@@ -86,7 +81,7 @@ func (s *Site) casesPage(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(assistance.Queues(), queue) {
 		queue = defaultQueue(p)
 	}
-	c := casesContent{Queue: queue, Page: max(1, atoi(q.Get("page"))), CanIntake: p.Can(auth.CaseHandle)}
+	c := casesContent{Queue: queue, pager: pager{Page: max(1, atoi(q.Get("page")))}, CanIntake: p.Can(auth.CaseHandle)}
 	counts, err := s.deps.Cases.QueueCounts(ctx, p)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -101,17 +96,8 @@ func (s *Site) casesPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	c.Rows, c.Total = taskRows(tasks, names), total
-	c.Pages = max(1, (total+casesPerPage-1)/casesPerPage)
-	pageURL := func(n int) string {
-		return "/cases?" + url.Values{"queue": {queue}, "page": {strconv.Itoa(n)}}.Encode()
-	}
-	if c.Page > 1 {
-		c.PrevURL = pageURL(c.Page - 1)
-	}
-	if c.Page < c.Pages {
-		c.NextURL = pageURL(c.Page + 1)
-	}
+	c.Rows = taskRows(tasks, names)
+	c.pager = paging(total, c.Page, casesPerPage, pageLink("/cases", url.Values{"queue": {queue}}))
 	reminders, err := s.deps.Cases.Reminders(ctx, p)
 	if err != nil {
 		s.renderError(w, r, err)

@@ -4,9 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
-	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
@@ -54,15 +52,11 @@ func chainKindClass(kind string) string {
 // loadChain builds the chain page of household {id} within the caller's scope.
 func (s *Site) loadChain(r *http.Request) (*chainContent, error) {
 	ctx := r.Context()
-	p := auth.FromContext(ctx)
-	id, err := pathNumber(r, "id", "registry.notfound")
+	p, h, err := lookupPath(r, "registry.notfound", s.deps.Registry.Get)
 	if err != nil {
 		return nil, err
 	}
-	h, err := s.deps.Registry.Get(ctx, p, id)
-	if err != nil {
-		return nil, err
-	}
+	id := h.ID
 	events, err := s.deps.Cases.Chain(ctx, p, id)
 	if err != nil {
 		return nil, err
@@ -115,20 +109,16 @@ func (s *Site) serviceRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(r)
-	served, err := civil.ParseDate(strings.TrimSpace(f.Get("served_on")))
-	if err != nil {
-		err = apperr.FieldMsg("served_on", "case.bad_service_date")
-	} else {
+	served, err := requiredDate(f, "served_on", "case.bad_service_date")
+	if err == nil {
 		_, err = s.deps.Cases.RecordService(r.Context(), auth.FromContext(r.Context()), c.H.ID, assistance.ServiceInput{
 			Kind: f.Get("kind"), Provider: f.Get("provider"), ServedOn: served, Note: f.Get("note")}, httpx.ClientIP(r))
 	}
 	if err != nil {
-		if err := f.fail(err); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		c.Form = f
-		s.render(w, r, statusFor(err), "chain", s.chainTitle(c), c)
+		s.refused(w, r, f, err, func(status int) {
+			c.Form = f
+			s.render(w, r, status, "chain", s.chainTitle(c), c)
+		})
 		return
 	}
 	http.Redirect(w, r, "/households/"+strconv.FormatInt(c.H.ID, 10)+"/chain?done=service", http.StatusSeeOther)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/apperr"
@@ -35,16 +34,6 @@ func (s *Site) registerDecisions() {
 	s.page("POST", "/decisions/{id}/appeal", auth.CaseHandle, s.decisionAppeal, nil)
 }
 
-// pathNumber reads a numeric path value; anything else is the not-found error notFoundKey names,
-// since a malformed id cannot name a record.
-func pathNumber(r *http.Request, name, notFoundKey string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.Msg(apperr.NotFound, notFoundKey)
-	}
-	return id, nil
-}
-
 // decisionTitleKey names the printed notice of a decision kind: a grant is a 决定通知书, each
 // refusal, ending and appeal answer has its own title.
 func decisionTitleKey(d assistance.Decision) string {
@@ -75,12 +64,7 @@ func appealable(kind string) bool {
 // loadDecision builds the notice of decision {id} within the caller's scope.
 func (s *Site) loadDecision(r *http.Request) (*decisionContent, error) {
 	ctx := r.Context()
-	p := auth.FromContext(ctx)
-	id, err := pathNumber(r, "id", "case.decision_notfound")
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.deps.Cases.Decision(ctx, p, id)
+	p, d, err := lookupPath(r, "case.decision_notfound", s.deps.Cases.Decision)
 	if err != nil {
 		return nil, err
 	}
@@ -148,13 +132,11 @@ func (s *Site) decisionAppeal(w http.ResponseWriter, r *http.Request) {
 		a, err = s.deps.Cases.StartAppeal(r.Context(), auth.FromContext(r.Context()), c.D.ID, reason, httpx.ClientIP(r))
 	}
 	if err != nil {
-		if err := f.fail(err); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		c.Form = f
-		s.render(w, r, statusFor(err), "decision", s.msg.T(c.TitleKey)+" "+c.D.DocNo, c)
+		s.refused(w, r, f, err, func(status int) {
+			c.Form = f
+			s.render(w, r, status, "decision", s.msg.T(c.TitleKey)+" "+c.D.DocNo, c)
+		})
 		return
 	}
-	http.Redirect(w, r, "/cases/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, caseURL(a.ID), http.StatusSeeOther)
 }

@@ -25,8 +25,10 @@ type entitlementContent struct {
 	Today       civil.Date
 	ReviewLate  bool
 	// CanHandle shows the action forms; the store decides which role may do which.
-	CanHandle     bool
-	Forms         map[string]*form // one per action, so an error shows next to its own form
+	CanHandle bool
+	Forms     map[string]*form // one per action, so an error shows next to its own form
+	// Decisions are the decision forms offered for the entitlement's status, in the page's order.
+	Decisions     []entDecision
 	ReviewReasons []string
 	Notice        string
 }
@@ -42,6 +44,28 @@ type entHistoryRow struct {
 
 // entActions are the forms of the entitlement page.
 var entActions = []string{"suspend", "resume", "terminate", "review", "death"}
+
+// entDecision is one of the decision forms of the entitlement page, which differ only in their
+// action (the form's path, its key in Forms and in the messages) and their weight.
+type entDecision struct {
+	Action string // suspend, resume or terminate
+	Danger bool   // the decision stops payments
+}
+
+// entDecisions lists the decisions an entitlement of status may take: suspending one that pays,
+// resuming a suspended one, and ending any that has not ended yet.
+func entDecisions(status string) []entDecision {
+	var out []entDecision
+	switch status {
+	case assistance.EntEnded:
+		return nil
+	case assistance.EntActive, assistance.EntTapering:
+		out = append(out, entDecision{Action: "suspend", Danger: true})
+	case assistance.EntSuspended:
+		out = append(out, entDecision{Action: "resume"})
+	}
+	return append(out, entDecision{Action: "terminate", Danger: true})
+}
 
 func (s *Site) registerEntitlements() {
 	s.page("GET", "/entitlements/{id}", auth.CaseView, s.entitlementPage, nil)
@@ -75,21 +99,17 @@ func (s *Site) entAmount(e *assistance.Entitlement) string {
 // loadEntitlement builds the page of entitlement {id} within the caller's scope.
 func (s *Site) loadEntitlement(r *http.Request) (*entitlementContent, error) {
 	ctx := r.Context()
-	p := auth.FromContext(ctx)
-	id, err := pathNumber(r, "id", "case.entitlement_notfound")
+	p, e, err := lookupPath(r, "case.entitlement_notfound", s.deps.Cases.Entitlement)
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.deps.Cases.Entitlement(ctx, p, id)
-	if err != nil {
-		return nil, err
-	}
-	hist, err := s.deps.Cases.EntitlementHistory(ctx, p, id)
+	hist, err := s.deps.Cases.EntitlementHistory(ctx, p, e.ID)
 	if err != nil {
 		return nil, err
 	}
 	c := &entitlementContent{E: e, StatusClass: entStatusClass(e.Status), RegionName: s.regionBelow(r, p, e.RegionCode),
 		Today: civil.Today(s.deps.Now()), CanHandle: p.Can(auth.CaseHandle), Forms: map[string]*form{},
+		Decisions:     entDecisions(e.Status),
 		ReviewReasons: []string{assistance.ReviewScheduled, assistance.ReviewChange, assistance.ReviewDeath}}
 	c.ReviewLate = !e.NextReview.IsZero() && e.NextReview.Before(c.Today) && e.Status != assistance.EntEnded
 	for _, a := range entActions {

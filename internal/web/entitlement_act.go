@@ -4,12 +4,10 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/auth"
-	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/httpx"
 )
 
@@ -59,7 +57,7 @@ func (s *Site) entitlementReview(w http.ResponseWriter, r *http.Request) {
 		s.entitlementFailed(w, r, c, "review", f, err)
 		return
 	}
-	http.Redirect(w, r, "/cases/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, caseURL(a.ID), http.StatusSeeOther)
 }
 
 // entitlementDeath records a member's death, which brings the review forward to within three
@@ -71,10 +69,8 @@ func (s *Site) entitlementDeath(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(r)
-	died, err := civil.ParseDate(strings.TrimSpace(f.Get("died_on")))
-	if err != nil {
-		err = apperr.FieldMsg("died_on", "case.bad_death_date")
-	} else {
+	died, err := requiredDate(f, "died_on", "case.bad_death_date")
+	if err == nil {
 		version, _ := strconv.Atoi(f.Get("version"))
 		err = s.deps.Cases.ReportDeath(r.Context(), auth.FromContext(r.Context()), c.E.ID, version, died, f.Get("note"),
 			httpx.ClientIP(r))
@@ -89,10 +85,8 @@ func (s *Site) entitlementDeath(w http.ResponseWriter, r *http.Request) {
 // entitlementFailed shows the entitlement page again with what was typed and the error next to
 // the form that caused it.
 func (s *Site) entitlementFailed(w http.ResponseWriter, r *http.Request, c *entitlementContent, action string, f *form, err error) {
-	if err := f.fail(err); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	c.Forms[action] = f
-	s.render(w, r, statusFor(err), "entitlement", s.entTitle(c), c)
+	s.refused(w, r, f, err, func(status int) {
+		c.Forms[action] = f
+		s.render(w, r, status, "entitlement", s.entTitle(c), c)
+	})
 }

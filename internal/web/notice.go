@@ -179,15 +179,13 @@ func (s *Site) noticeObjection(w http.ResponseWriter, r *http.Request) {
 	_, err = s.deps.Cases.FileObjection(r.Context(), c.Row.ApplicationID, f.Get("name"), f.Get("contact"), f.Get("content"),
 		httpx.ClientIP(r))
 	if err != nil {
-		if err := f.fail(err); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if msg, ok := f.Errors["filer"]; ok {
-			f.Errors["name"] = msg
-		}
-		c.Form = f
-		s.render(w, r, statusFor(err), "notice_case", s.msg.T("pubnotice.object_title"), c)
+		s.refused(w, r, f, err, func(status int) {
+			if msg, ok := f.Errors["filer"]; ok {
+				f.Errors["name"] = msg
+			}
+			c.Form = f
+			s.render(w, r, status, "notice_case", s.msg.T("pubnotice.object_title"), c)
+		})
 		return
 	}
 	c.Thanks = true

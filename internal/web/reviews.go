@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/assistance"
@@ -17,13 +16,9 @@ const reviewWindowDays = 30
 const reviewsPerPage = 50
 
 type reviewsContent struct {
-	Rows      []reviewRow
-	Days      int
-	Total     int
-	Page      int
-	Pages     int
-	PrevURL   string
-	NextURL   string
+	Rows []reviewRow
+	Days int
+	pager
 	CanHandle bool
 }
 
@@ -52,10 +47,9 @@ func (s *Site) reviewsPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	c := reviewsContent{Days: reviewWindowDays, Total: len(due), Page: max(1, atoi(r.URL.Query().Get("page"))),
+	page := min(max(1, atoi(r.URL.Query().Get("page"))), pageCount(len(due), reviewsPerPage))
+	c := reviewsContent{Days: reviewWindowDays, pager: paging(len(due), page, reviewsPerPage, pageLink("/reviews", nil)),
 		CanHandle: p.Can(auth.CaseHandle)}
-	c.Pages = max(1, (c.Total+reviewsPerPage-1)/reviewsPerPage)
-	c.Page = min(c.Page, c.Pages)
 	from := (c.Page - 1) * reviewsPerPage
 	today := civil.Today(s.deps.Now())
 	names := map[string]string{}
@@ -72,12 +66,6 @@ func (s *Site) reviewsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		row.RegionName = names[e.RegionCode]
 		c.Rows = append(c.Rows, row)
-	}
-	if c.Page > 1 {
-		c.PrevURL = "/reviews?page=" + strconv.Itoa(c.Page-1)
-	}
-	if c.Page < c.Pages {
-		c.NextURL = "/reviews?page=" + strconv.Itoa(c.Page+1)
 	}
 	s.render(w, r, http.StatusOK, "reviews", s.msg.T("nav.reviews"), c)
 }
