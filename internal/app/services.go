@@ -12,6 +12,7 @@ import (
 	"github.com/minzheng/minzheng/internal/citizen"
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/payout"
 	"github.com/minzheng/minzheng/internal/pii"
 	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/registry"
@@ -31,6 +32,8 @@ type services struct {
 	cases *assistance.Store
 	// citizens signs the public in by phone number and one-time code.
 	citizens *citizen.Service
+	// payout makes the monthly rosters and keeps the funds ledger.
+	payout *payout.Store
 	// keysPath is where keys came from, for commands that add a key.
 	keysPath string
 }
@@ -72,8 +75,10 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		return nil, fmt.Errorf("policy parameters: %w", err)
 	}
 	reg := &registry.Store{DB: d, Keys: keys, Audit: log, Now: now}
+	cases := &assistance.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, Now: now}
 	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now), registry: reg, params: params,
-		cases:    &assistance.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, Now: now},
+		cases:    cases,
+		payout:   &payout.Store{DB: d, Keys: keys, Audit: log, Cases: cases, Registry: reg, Params: params, Now: now},
 		citizens: &citizen.Service{DB: d, Keys: keys, Audit: log, Sender: citizen.LogSender{Log: logger}, Now: now},
 		keysPath: cfg.KeysPath()}, nil
 }

@@ -63,3 +63,24 @@ func (s *Store) IdentityOf(ctx context.Context, p *auth.Principal, id int64) (Id
 	}
 	return out, err
 }
+
+// HouseholdSizes counts the members of every household in the area of region prefix, in one
+// query: payout rosters report persons as well as households.
+func (s *Store) HouseholdSizes(ctx context.Context, prefix string) (map[int64]int, error) {
+	cond, args := db.PrefixRange("region_code", prefix)
+	rows, err := s.DB.Query(ctx, `SELECT household_id, COUNT(*) FROM persons WHERE `+cond+` GROUP BY household_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

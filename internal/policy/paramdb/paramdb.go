@@ -23,18 +23,32 @@ type Store struct {
 	Now   func() time.Time
 }
 
-// Seed loads the shipped parameters into an empty table; a table with rows is left alone, so
-// administrators' additions survive upgrades.
+// Seed loads the shipped parameters into an empty table. On a table with rows it adds only the
+// parameters whose name the table does not know at all — new in this release — so administrators'
+// additions and changes survive upgrades.
 func (s *Store) Seed(ctx context.Context) error {
-	var n int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM policy_params`).Scan(&n); err != nil {
+	known := map[string]bool{}
+	rows, err := s.DB.Query(ctx, `SELECT DISTINCT name FROM policy_params`)
+	if err != nil {
 		return err
 	}
-	if n > 0 {
-		return nil
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		known[name] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		for _, p := range policy.Default().All() {
+			if known[p.Name] {
+				continue
+			}
 			if err := insert(ctx, tx, p, "shipped", ""); err != nil {
 				return err
 			}

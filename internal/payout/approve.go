@@ -1,0 +1,70 @@
+package payout
+
+import (
+	"context"
+
+	"github.com/minzheng/minzheng/internal/apperr"
+	"github.com/minzheng/minzheng/internal/audit"
+	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/db"
+)
+
+// Approve is the district's approval of a draft roster seen at version: the roster can no longer
+// be regenerated, and its total is posted to the ledger as a payment split by funding source.
+func (s *Store) Approve(ctx context.Context, p *auth.Principal, id int64, version int, ip string) (*Roster, error) {
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		r, err := s.roster(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		if p.Role != auth.DistrictApprover {
+			return apperr.Msg(apperr.Forbidden, "payout.approve_forbidden")
+		}
+		if r.Status != Draft {
+			return apperr.Msg(apperr.Conflict, "payout.not_draft")
+		}
+		res, err := tx.Exec(ctx, `UPDATE rosters SET status = 'approved', approved_by = ?, approved_at = ?, version = version + 1
+			WHERE id = ? AND version = ? AND status = 'draft'`, p.Login, s.stamp(), id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.Msg(apperr.Conflict, "payout.stale")
+		}
+		entries, err := s.split(ctx, r.Program, r.District, r.Month, r.Total)
+		if err != nil {
+			return err
+		}
+		if err := s.post(ctx, tx, r.Month, "payment", id, "发放 "+r.Month.Chinese()+" "+r.Program+" "+r.District, p.Login, entries); err != nil {
+			return err
+		}
+		_, err = s.Audit.Append(ctx, tx, audit.Event{ActorID: p.UserID, Actor: p.Login, Role: string(p.Role), IP: ip,
+			Action: "payout.approve", TargetType: "roster", TargetID: itoa(id), RegionCode: r.District,
+			Detail: map[string]any{"month": r.Month.String(), "program": r.Program, "total_fen": int64(r.Total), "lines": r.Lines}})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Roster(ctx, p, id)
+}
+
+// Lock marks an approved roster as handed to the bank (its file exported); nothing about it
+// changes afterwards except the bank's verdict on each line.
+func (s *Store) Lock(ctx context.Context, p *auth.Principal, id int64) error {
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		r, err := s.roster(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		switch r.Status {
+		case Locked:
+			return nil
+		case Draft:
+			return apperr.Msg(apperr.Conflict, "payout.not_approved")
+		}
+		_, err = tx.Exec(ctx, `UPDATE rosters SET status = 'locked', locked_at = ?, version = version + 1 WHERE id = ? AND status = 'approved'`,
+			s.stamp(), id)
+		return err
+	})
+}
