@@ -44,8 +44,10 @@ func (c *caseTx) decideApplication(ctx context.Context, st Step, act Action) (De
 	if err != nil {
 		return Decision{}, err
 	}
+	// 一事一议 sets the amount of a case above the cap (DOMAIN.md §6); it never makes a household
+	// the calculator finds ineligible on the day of the decision eligible.
 	council, hasCouncil := lastDone(c.steps, StepCouncil)
-	if !res.Eligible && !hasCouncil {
+	if !res.Eligible {
 		return Decision{}, apperr.Msg(apperr.Conflict, "case.not_eligible", strings.Join(res.Reasons, "；"))
 	}
 	if res.OneOff == 0 && !hasCouncil {

@@ -32,7 +32,11 @@ func (s *Store) Chain(ctx context.Context, p *auth.Principal, hid int64) ([]Chai
 	}
 	t := msg.Default().T
 	var out []ChainEvent
-	rows, err := s.DB.Query(ctx, `SELECT `+appColumns+` FROM applications WHERE household_id = ? ORDER BY id`, hid)
+	// Only what lies within the caller's scope: a household that moved keeps the cases and
+	// decisions of its old street there, as it keeps its entitlements and services.
+	scope, scopeArgs := p.ScopeCondition("region_code")
+	rows, err := s.DB.Query(ctx, `SELECT `+appColumns+` FROM applications WHERE household_id = ? AND `+scope+` ORDER BY id`,
+		append([]any{hid}, scopeArgs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +67,7 @@ func (s *Store) Chain(ctx context.Context, p *auth.Principal, hid int64) ([]Chai
 			}
 		}
 	}
-	decisions, err := s.decisionsWhere(ctx, s.DB, `household_id = ?`, hid)
+	decisions, err := s.decisionsWhere(ctx, s.DB, `household_id = ? AND `+scope, append([]any{hid}, scopeArgs...)...)
 	if err != nil {
 		return nil, err
 	}

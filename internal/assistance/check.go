@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/benefit"
 	"github.com/minzheng/minzheng/internal/civil"
@@ -24,6 +25,9 @@ type AgencyCheck func(ctx context.Context, householdID int64) ([]CheckItem, erro
 func (s *Store) calculate(ctx context.Context, q db.Querier, a *Application, on civil.Date) (*registry.Household, policy.Result, error) {
 	h, err := s.Registry.GetIn(ctx, q, auth.System(), a.HouseholdID)
 	if err != nil {
+		return nil, policy.Result{}, err
+	}
+	if err := childOf(h, a); err != nil {
 		return nil, policy.Result{}, err
 	}
 	req := benefit.Request(h, a.Program, on)
@@ -50,16 +54,47 @@ func (s *Store) calculate(ctx context.Context, q db.Querier, a *Application, on 
 	return h, res, nil
 }
 
+// childPrograms are the programs paid for one child of the household (DOMAIN.md §7).
+var childPrograms = map[string]bool{"orphan": true, "de_facto_orphan": true, "vulnerable_child": true}
+
+// childOf checks that a children's allowance names its child among the household's members —
+// which may be left out only when the child lives alone — so that the calculator never pays for
+// the wrong person and a missing child is the applicant's error, not the system's.
+func childOf(h *registry.Household, a *Application) error {
+	if !childPrograms[a.Program] {
+		return nil
+	}
+	if a.Details.ChildPersonID == 0 {
+		if len(h.Members) == 1 {
+			return nil
+		}
+		return apperr.FieldMsg("child_person_id", "case.child_required")
+	}
+	for _, m := range h.Members {
+		if m.ID == a.Details.ChildPersonID {
+			return nil
+		}
+	}
+	return apperr.FieldMsg("child_person_id", "case.child_not_member")
+}
+
 // check is 家庭经济状况核对: the registry's record of the household — residence, incomes,
 // property, assistance already received — and, when connected, other agencies' data, run
 // through the program's calculator. It reports every source it consulted.
 func (s *Store) check(ctx context.Context, q db.Querier, a *Application) (*CheckReport, error) {
 	today := s.today()
+	t := msg.Default().T
+	if a.HouseholdID == 0 {
+		// An appeal against a refusal to accept (不予受理): the application never had a
+		// household linked, so there is nothing to check until it is accepted.
+		none := t("case.check.no_household")
+		return &CheckReport{On: today, Reasons: []string{none}, Steps: []string{}, Items: []CheckItem{
+			{Source: t("case.check.household"), OK: false, Result: none}}}, nil
+	}
 	h, res, err := s.calculate(ctx, q, a, today)
 	if err != nil {
 		return nil, err
 	}
-	t := msg.Default().T
 	r := &CheckReport{On: today, Eligible: res.Eligible, MonthlyAmount: res.MonthlyAmount, OneOff: res.OneOff,
 		PerCapita: res.PerCapitaIncome, Standard: res.Standard, Escalation: res.Escalation, Reasons: res.Reasons, Steps: res.Steps}
 	var counted money.Fen

@@ -45,20 +45,48 @@ func (s *Store) issue(ctx context.Context, tx *db.Tx, p *auth.Principal, appID, 
 		district = district[:6]
 	}
 	prefix := fmt.Sprintf("民救〔%d〕%s-", today.Year, district)
-	var n int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM decisions WHERE doc_no LIKE ?`, prefix+"%").Scan(&n); err != nil {
-		return Decision{}, err
-	}
-	d := Decision{DocNo: fmt.Sprintf("%s%05d号", prefix, n+1), ApplicationID: appID, HouseholdID: householdID,
+	d := Decision{ApplicationID: appID, HouseholdID: householdID,
 		EntitlementID: in.entitlement, RegionCode: region, Program: program, Kind: in.kind, Amount: in.amount, OneOff: in.oneOff,
 		EffectiveOn: in.effective, Reasons: in.reasons, Explanation: in.explanation, Corrects: in.corrects,
 		IssuedBy: p.Login, IssuedRole: string(p.Role), IssuedAt: s.now()}
-	err := tx.QueryRow(ctx, `INSERT INTO decisions (doc_no, application_id, household_id, entitlement_id, region_code, program,
-		kind, amount_fen, one_off, effective_on, reasons, explanation, corrects, issued_by, issued_role, issued_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.DocNo, nullID(appID), nullID(householdID),
-		nullID(in.entitlement), region, program, in.kind, int64(in.amount), in.oneOff, in.effective.String(), in.reasons,
-		in.explanation, nullID(in.corrects), d.IssuedBy, d.IssuedRole, db.FormatTime(d.IssuedAt)).Scan(&d.ID)
-	return d, err
+	// The number is the district's count for the year plus one. Two approvers of a district
+	// may count at once on PostgreSQL (SQLite has one writer): the later insert then fails on
+	// the unique number, and is retried from a savepoint — portable SQL — once the other
+	// decision is visible, instead of failing the whole act.
+	for attempt := 0; ; attempt++ {
+		if _, err := tx.Exec(ctx, `SAVEPOINT decision_no`); err != nil {
+			return Decision{}, err
+		}
+		n, err := s.countDecisions(ctx, tx, prefix)
+		if err != nil {
+			return Decision{}, err
+		}
+		d.DocNo = fmt.Sprintf("%s%05d号", prefix, n+1)
+		err = tx.QueryRow(ctx, `INSERT INTO decisions (doc_no, application_id, household_id, entitlement_id, region_code, program,
+			kind, amount_fen, one_off, effective_on, reasons, explanation, corrects, issued_by, issued_role, issued_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.DocNo, nullID(appID), nullID(householdID),
+			nullID(in.entitlement), region, program, in.kind, int64(in.amount), in.oneOff, in.effective.String(), in.reasons,
+			in.explanation, nullID(in.corrects), d.IssuedBy, d.IssuedRole, db.FormatTime(d.IssuedAt)).Scan(&d.ID)
+		if err == nil {
+			_, err = tx.Exec(ctx, `RELEASE SAVEPOINT decision_no`)
+			return d, err
+		}
+		if _, rbErr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT decision_no`); rbErr != nil {
+			return Decision{}, errors.Join(err, rbErr)
+		}
+		// Retry only when another decision took the number meanwhile.
+		again, cErr := s.countDecisions(ctx, tx, prefix)
+		if cErr != nil || again <= n || attempt >= 5 {
+			return Decision{}, err
+		}
+	}
+}
+
+// countDecisions counts the decisions numbered under prefix (a district's year).
+func (s *Store) countDecisions(ctx context.Context, tx *db.Tx, prefix string) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM decisions WHERE doc_no LIKE ?`, prefix+"%").Scan(&n)
+	return n, err
 }
 
 const decisionColumns = `id, doc_no, COALESCE(application_id, 0), COALESCE(household_id, 0), COALESCE(entitlement_id, 0),

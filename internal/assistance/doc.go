@@ -14,5 +14,16 @@
 //
 // Amounts come from the policy calculators, run on the household as the registry holds it on the
 // day of the check and again on the day of the decision; the calculation's explanation is kept
-// with the decision and the entitlement.
+// with the decision and the entitlement. A decision that keeps or grants assistance needs the
+// calculator's eligibility on its day: 一事一议 sets an amount, it does not waive the rules.
+//
+// A household (共同生活家庭) is one case and one entitlement of a program, whichever member
+// applies: acceptance refuses a second open case, a grant a second running entitlement, and a
+// grant of 低保 or 特困 ends the household's 低保边缘 / 刚性支出困难 recognition (DOMAIN.md §5). The
+// applicant must belong to the household linked; the street looks for it within its own scope,
+// except for a 急难型 emergency, which the street where it happened handles for anyone (§6).
+// Limits the rules give in hours or days (急难型: 24 hours, 5 days) are calendar days
+// (due_days), the others working days by the holiday calendar. A review or an appeal copies the
+// facts of the application behind it; overturning a refusal to accept sends the application back
+// to 受理, never straight to a grant.
 package assistance

@@ -62,6 +62,9 @@ func (s *Store) AddDocument(ctx context.Context, by Uploader, id int64, kind, fi
 		switch {
 		case by.Officer != nil && by.Officer.Sees(a.RegionCode) && by.Officer.Can(auth.CaseHandle):
 			d.UploadedBy = by.Officer.Login
+		case by.Officer != nil && by.Officer.Sees(a.RegionCode):
+			// In scope, so the case exists for the caller; it is the act that is not theirs.
+			return apperr.Msg(apperr.Forbidden, "case.document_forbidden")
 		case by.Officer == nil && by.CitizenID != 0 && a.CitizenID == by.CitizenID:
 			d.UploadedBy = "citizen"
 		default:
@@ -81,8 +84,9 @@ func (s *Store) AddDocument(ctx context.Context, by Uploader, id int64, kind, fi
 	return d, err
 }
 
-// Documents lists the documents of case id, without their content.
-func (s *Store) Documents(ctx context.Context, id int64) ([]Document, error) {
+// documents lists the documents of case id, without their content. It takes no principal: its
+// callers have found the case within the caller's scope first.
+func (s *Store) documents(ctx context.Context, id int64) ([]Document, error) {
 	rows, err := s.DB.Query(ctx, `SELECT id, kind, filename, content_type, size_bytes, sha256, uploaded_by, uploaded_at
 		FROM documents WHERE application_id = ? ORDER BY id`, id)
 	if err != nil {

@@ -40,7 +40,7 @@ func (c *caseTx) open(ctx context.Context, def StepDef) error {
 		data.Notice = &Notice{From: today, To: today.AddDays(def.NoticeDays - 1)}
 		due = c.s.cal().AddWorkingDays(data.Notice.To, 1)
 	} else {
-		due = c.s.cal().AddWorkingDays(today, def.Due)
+		due = def.dueFrom(c.s.cal(), today)
 	}
 	if !c.a.CaseDue.IsZero() && c.a.CaseDue.Before(due) {
 		due = c.a.CaseDue

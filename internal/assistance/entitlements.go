@@ -72,6 +72,8 @@ type entChange struct {
 	end        civil.Month
 	clearEnd   bool
 	nextReview civil.Date
+	// calculation is the calculator's explanation of a new amount.
+	calculation string
 }
 
 // change applies ch to e against version, writing one history row per changed field.
@@ -92,9 +94,12 @@ func (s *Store) change(ctx context.Context, tx *db.Tx, p *auth.Principal, e *Ent
 	if !ch.nextReview.IsZero() {
 		next.NextReview = ch.nextReview
 	}
+	if ch.calculation != "" {
+		next.Calculation = ch.calculation
+	}
 	res, err := tx.Exec(ctx, `UPDATE entitlements SET status = ?, monthly_fen = ?, end_month = ?, next_review = ?,
-		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, next.Status, int64(next.Monthly),
-		monthText(next.EndMonth), dateText(next.NextReview), s.stamp(), e.ID, version)
+		calculation = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, next.Status, int64(next.Monthly),
+		monthText(next.EndMonth), dateText(next.NextReview), next.Calculation, s.stamp(), e.ID, version)
 	if err != nil {
 		return err
 	}
@@ -106,6 +111,7 @@ func (s *Store) change(ctx context.Context, tx *db.Tx, p *auth.Principal, e *Ent
 		{"monthly", e.Monthly.String(), next.Monthly.String()},
 		{"end_month", monthText(e.EndMonth), monthText(next.EndMonth)},
 		{"next_review", dateText(e.NextReview), dateText(next.NextReview)},
+		{"calculation", e.Calculation, next.Calculation},
 	} {
 		if f.old != f.new {
 			if err := s.history(ctx, tx, p, e.ID, decisionID, f.name, f.old, f.new); err != nil {

@@ -2,6 +2,8 @@ package assistance
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -15,7 +17,7 @@ import (
 // Suspend stops payments of entitlement id from next month (暂停发放), pending a review; a
 // district approver decides, with a reason, and a decision notice is issued.
 func (s *Store) Suspend(ctx context.Context, p *auth.Principal, id int64, version int, reason, ip string) (Decision, error) {
-	return s.decideEntitlement(ctx, p, id, version, reason, ip, DecisionSuspend, func(e *Entitlement) (entChange, string, error) {
+	return s.decideEntitlement(ctx, p, id, version, reason, ip, DecisionSuspend, func(tx *db.Tx, e *Entitlement) (entChange, string, error) {
 		if e.Status != EntActive && e.Status != EntTapering {
 			return entChange{}, "", apperr.Msg(apperr.Conflict, "case.entitlement_not_active")
 		}
@@ -25,18 +27,29 @@ func (s *Store) Suspend(ctx context.Context, p *auth.Principal, id int64, versio
 
 // Resume restarts a suspended entitlement.
 func (s *Store) Resume(ctx context.Context, p *auth.Principal, id int64, version int, reason, ip string) (Decision, error) {
-	return s.decideEntitlement(ctx, p, id, version, reason, ip, DecisionResume, func(e *Entitlement) (entChange, string, error) {
+	return s.decideEntitlement(ctx, p, id, version, reason, ip, DecisionResume, func(tx *db.Tx, e *Entitlement) (entChange, string, error) {
 		if e.Status != EntSuspended {
 			return entChange{}, "", apperr.Msg(apperr.Conflict, "case.entitlement_not_suspended")
 		}
-		return entChange{status: EntActive}, "恢复发放。", nil
+		// Back to what it was when suspended: an entitlement in its 渐退期 goes on tapering.
+		status := EntActive
+		var was string
+		err := tx.QueryRow(ctx, `SELECT old_value FROM entitlement_history WHERE entitlement_id = ? AND field = 'status'
+			AND new_value = 'suspended' ORDER BY id DESC LIMIT 1`, e.ID).Scan(&was)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return entChange{}, "", err
+		}
+		if was == EntTapering {
+			status = EntTapering
+		}
+		return entChange{status: status}, "恢复发放。", nil
 	})
 }
 
 // Terminate ends entitlement id at the end of this month with a written notice (终止通知书) and
 // takes the household out of the program's tier.
 func (s *Store) Terminate(ctx context.Context, p *auth.Principal, id int64, version int, reason, ip string) (Decision, error) {
-	return s.decideEntitlement(ctx, p, id, version, reason, ip, DecisionTerminate, func(e *Entitlement) (entChange, string, error) {
+	return s.decideEntitlement(ctx, p, id, version, reason, ip, DecisionTerminate, func(tx *db.Tx, e *Entitlement) (entChange, string, error) {
 		if e.Status == EntEnded {
 			return entChange{}, "", apperr.Msg(apperr.Conflict, "case.entitlement_ended")
 		}
@@ -46,7 +59,7 @@ func (s *Store) Terminate(ctx context.Context, p *auth.Principal, id int64, vers
 }
 
 func (s *Store) decideEntitlement(ctx context.Context, p *auth.Principal, id int64, version int, reason, ip, kind string,
-	fn func(*Entitlement) (entChange, string, error)) (Decision, error) {
+	fn func(*db.Tx, *Entitlement) (entChange, string, error)) (Decision, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 2000 {
 		return Decision{}, apperr.FieldMsg("reason", "case.reason_required")
@@ -63,7 +76,7 @@ func (s *Store) decideEntitlement(ctx context.Context, p *auth.Principal, id int
 		if e.Version != version {
 			return apperr.Msg(apperr.Conflict, "case.entitlement_stale")
 		}
-		ch, explanation, err := fn(e)
+		ch, explanation, err := fn(tx, e)
 		if err != nil {
 			return err
 		}
@@ -96,6 +109,9 @@ func (s *Store) decideEntitlement(ctx context.Context, p *auth.Principal, id int
 func (s *Store) ReportDeath(ctx context.Context, p *auth.Principal, id int64, version int, died civil.Date, note, ip string) error {
 	if died.IsZero() || died.After(s.today()) {
 		return apperr.FieldMsg("died_on", "case.bad_death_date")
+	}
+	if note = strings.TrimSpace(note); utf8.RuneCountInString(note) > 2000 {
+		return apperr.FieldMsg("note", "case.too_long")
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		e, err := s.entitlement(ctx, tx, p, id)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/db"
@@ -35,6 +36,18 @@ func (c *caseTx) grant(ctx context.Context, d Decision, monthly, oneOff money.Fe
 			end = start.AddMonths(int(valid) - 1)
 		}
 	}
+	if oneOff == 0 {
+		// Whatever path leads here (an application, an appeal overturning an old refusal), a
+		// household holds one entitlement of a program at a time.
+		var active int
+		if err := c.tx.QueryRow(ctx, `SELECT COUNT(*) FROM entitlements WHERE household_id = ? AND program = ?
+			AND status IN ('active', 'suspended', 'tapering') AND one_off_fen = 0`, c.a.HouseholdID, c.a.Program).Scan(&active); err != nil {
+			return 0, err
+		}
+		if active > 0 {
+			return 0, apperr.Msg(apperr.Conflict, "case.already_granted")
+		}
+	}
 	now := c.s.stamp()
 	var id int64
 	if err := c.tx.QueryRow(ctx, `INSERT INTO entitlements (household_id, region_code, program, status, monthly_fen, one_off_fen,
@@ -52,7 +65,58 @@ func (c *caseTx) grant(ctx context.Context, d Decision, monthly, oneOff money.Fe
 			return 0, err
 		}
 	}
+	if oneOff == 0 {
+		if err := c.supersede(ctx, d, start.Prev()); err != nil {
+			return 0, err
+		}
+	}
 	return id, nil
+}
+
+// supersedes lists the recognitions a program replaces (DOMAIN.md §5): 低保边缘 is for families
+// in neither 低保 nor 特困, 刚性支出困难 for families in none of the three.
+var supersedes = map[string][]string{
+	"dibao":      {"dibao_edge", "rigid_expense"},
+	"tekun":      {"dibao_edge", "rigid_expense"},
+	"dibao_edge": {"rigid_expense"},
+}
+
+// supersede ends, by decision d and with their history, the household's running entitlements of
+// the programs the granted one replaces, at month last (the month before the new one starts),
+// and takes the household out of their tiers.
+func (c *caseTx) supersede(ctx context.Context, d Decision, last civil.Month) error {
+	for _, program := range supersedes[c.a.Program] {
+		rows, err := c.tx.Query(ctx, `SELECT `+entColumns+` FROM entitlements WHERE household_id = ? AND program = ?
+			AND status IN ('active', 'suspended', 'tapering') AND one_off_fen = 0 ORDER BY id`, c.a.HouseholdID, program)
+		if err != nil {
+			return err
+		}
+		var running []*Entitlement
+		for rows.Next() {
+			e, err := scanEntitlement(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			running = append(running, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, e := range running {
+			end := last // before its start month if it never took effect, as a termination
+			if err := c.s.change(ctx, c.tx, c.p, e, e.Version, d.ID, entChange{status: EntEnded, end: end}); err != nil {
+				return err
+			}
+			if t, ok := tierOf[program]; ok {
+				if err := c.s.Registry.EndTier(ctx, c.tx, c.p, e.HouseholdID, t, end.LastDay()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // reviewMonths is how often the entitlement is reviewed: the workflow's interval, or every 6

@@ -72,7 +72,8 @@ func (s *Store) Submit(ctx context.Context, by Applicant, in Intake) (*Applicati
 		if err != nil {
 			return nil, err
 		}
-		if in.HouseholdID, err = s.householdOf(ctx, by.Officer, number); err != nil {
+		lookup := registryScope(by.Officer, &Application{Program: in.Program, Subtype: in.Subtype})
+		if in.HouseholdID, err = s.householdOf(ctx, lookup, number); err != nil {
 			return nil, err
 		}
 	}

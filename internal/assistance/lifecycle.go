@@ -32,7 +32,15 @@ func (s *Store) StartReview(ctx context.Context, p *auth.Principal, entID int64,
 		if e.Status == EntEnded || e.OneOff > 0 {
 			return 0, 0, "", apperr.Msg(apperr.Conflict, "case.entitlement_ended")
 		}
-		return e.DecisionID, e.ID, mustJSON(Details{ReviewReason: reason}), nil
+		var open int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM applications WHERE entitlement_id = ? AND kind = 'review'
+			AND status = 'open'`, e.ID).Scan(&open); err != nil {
+			return 0, 0, "", err
+		}
+		if open > 0 {
+			return 0, 0, "", apperr.Msg(apperr.Conflict, "case.review_open")
+		}
+		return e.DecisionID, e.ID, reason, nil
 	}, note)
 }
 
@@ -54,18 +62,27 @@ func (s *Store) StartAppeal(ctx context.Context, p *auth.Principal, decisionID i
 		if open > 0 {
 			return 0, 0, "", apperr.Msg(apperr.Conflict, "case.appeal_open")
 		}
-		return d.ID, d.EntitlementID, "", nil // an appeal keeps the facts of the application
+		var corrected int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM decisions WHERE corrects = ?`, d.ID).Scan(&corrected); err != nil {
+			return 0, 0, "", err
+		}
+		if corrected > 0 {
+			return 0, 0, "", apperr.Msg(apperr.Conflict, "case.appeal_corrected")
+		}
+		return d.ID, d.EntitlementID, "", nil
 	}, note)
 }
 
 // derived opens a review or an appeal: a case copied from the application behind a decision,
-// accepted at once, whose first (system) step runs immediately.
+// accepted at once, whose first (system) step runs immediately. It keeps the facts of that
+// application (the child of a children's allowance, the 支出型 route of 低保), which the
+// calculator needs again; a review adds why it was opened (find's third result).
 func (s *Store) derived(ctx context.Context, p *auth.Principal, kind, ip string, find func(*db.Tx) (int64, int64, string, error), note string) (*Application, error) {
 	note = strings.TrimSpace(note)
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		// Scope first (not found), then the caller's role, then the input.
-		decisionID, entID, details, err := find(tx)
+		decisionID, entID, reviewReason, err := find(tx)
 		if err != nil {
 			return err
 		}
@@ -83,6 +100,17 @@ func (s *Store) derived(ctx context.Context, p *auth.Principal, kind, ip string,
 		if kind == KindAppeal {
 			appealOf = decisionID
 		}
+		var raw string
+		if err := tx.QueryRow(ctx, `SELECT details FROM applications WHERE id = ?`, orig.ApplicationID).Scan(&raw); err != nil {
+			return err
+		}
+		var facts Details
+		if err := unmarshal(raw, &facts); err != nil {
+			return err
+		}
+		if kind == KindReview {
+			facts.ReviewReason = reviewReason
+		}
 		now, today := s.stamp(), s.today()
 		wf, err := WorkflowFor(kind, orig.Program, "")
 		if err != nil {
@@ -93,9 +121,8 @@ func (s *Store) derived(ctx context.Context, p *auth.Principal, kind, ip string,
 			appeal_of, channel, applicant_name, applicant_id_sealed, applicant_id_hash, applicant_id_masked, phone_sealed,
 			phone_masked, address, hukou, reason, details, status, accepted_on, case_due, created_by, created_at, updated_at)
 			SELECT ?, program, subtype, region_code, household_id, ?, ?, 'system', applicant_name, applicant_id_sealed,
-			applicant_id_hash, applicant_id_masked, phone_sealed, phone_masked, address, hukou, ?,
-			CASE WHEN ? = '' THEN details ELSE ? END, 'open', ?, ?, ?, ?, ?
-			FROM applications WHERE id = ? RETURNING id`, kind, nullID(entID), appealOf, note, details, details, today.String(),
+			applicant_id_hash, applicant_id_masked, phone_sealed, phone_masked, address, hukou, ?, ?, 'open', ?, ?, ?, ?, ?
+			FROM applications WHERE id = ? RETURNING id`, kind, nullID(entID), appealOf, note, mustJSON(facts), today.String(),
 			due.String(), p.Login, now, now, orig.ApplicationID).Scan(&id); err != nil {
 			return err
 		}
@@ -140,7 +167,7 @@ func (s *Store) Extend(ctx context.Context, p *auth.Principal, id int64, version
 		c.a.CaseDue = c.s.cal().AddWorkingDays(c.a.AcceptedOn, c.wf.ExtendedDays)
 		if st, ok := openStep(c.steps); ok {
 			def, _ := c.wf.Step(st.Step)
-			due := c.s.cal().AddWorkingDays(civil.DateOf(st.OpenedAt.In(civil.China)), def.Due)
+			due := def.dueFrom(c.s.cal(), civil.DateOf(st.OpenedAt.In(civil.China)))
 			if st.Data.Notice != nil {
 				due = c.s.cal().AddWorkingDays(st.Data.Notice.To, 1)
 			}
@@ -159,6 +186,10 @@ func (s *Store) Extend(ctx context.Context, p *auth.Principal, id int64, version
 
 // Withdraw closes case id at the applicant's request, before a decision.
 func (s *Store) Withdraw(ctx context.Context, p *auth.Principal, id int64, version int, reason, ip string) (*Application, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > 2000 {
+		return nil, apperr.FieldMsg("reason", "case.reason_required")
+	}
 	return s.onCase(ctx, p, id, version, ip, "case.withdraw", func(c *caseTx) error {
 		if c.a.Status != StatusOpen && c.a.Status != StatusSubmitted {
 			return apperr.Msg(apperr.Conflict, "case.closed")
@@ -203,4 +234,43 @@ func (s *Store) onCase(ctx context.Context, p *auth.Principal, id int64, version
 		return nil, err
 	}
 	return s.load(ctx, s.DB, p, id)
+}
+
+// resubmit files application appID again, as submitted and waiting at 受理, when an appeal
+// overturns the refusal to accept it. The refused application stays as it was decided.
+func (s *Store) resubmit(ctx context.Context, tx *db.Tx, p *auth.Principal, appID int64) (int64, error) {
+	var open int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM applications o JOIN applications a ON a.applicant_id_hash = o.applicant_id_hash
+		AND a.program = o.program WHERE o.id = ? AND a.kind = 'apply' AND a.status IN ('submitted', 'open')`, appID).Scan(&open); err != nil {
+		return 0, err
+	}
+	if open > 0 {
+		return 0, apperr.Msg(apperr.Conflict, "case.duplicate_open")
+	}
+	now := s.stamp()
+	var id int64
+	if err := tx.QueryRow(ctx, `INSERT INTO applications (kind, program, subtype, region_code, channel, citizen_id,
+		applicant_name, applicant_id_sealed, applicant_id_hash, applicant_id_masked, phone_sealed, phone_masked, agent_name,
+		address, hukou, reason, details, status, created_by, created_at, updated_at)
+		SELECT 'apply', program, subtype, region_code, channel, citizen_id, applicant_name, applicant_id_sealed,
+		applicant_id_hash, applicant_id_masked, phone_sealed, phone_masked, agent_name, address, hukou, reason, details,
+		'submitted', ?, ?, ? FROM applications WHERE id = ? RETURNING id`, p.Login, now, now, appID).Scan(&id); err != nil {
+		return 0, err
+	}
+	a, err := s.load(ctx, tx, auth.System(), id)
+	if err != nil {
+		return 0, err
+	}
+	c, err := s.begin(ctx, tx, p, a, a.Version)
+	if err != nil {
+		return 0, err
+	}
+	if err := c.open(ctx, c.wf.Steps[0]); err != nil {
+		return 0, err
+	}
+	if err := c.commit(ctx); err != nil {
+		return 0, err
+	}
+	_, err = s.Audit.Append(ctx, tx, event(p, "case.resubmit", c.a, "", map[string]any{"of": appID}))
+	return id, err
 }

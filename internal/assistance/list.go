@@ -79,7 +79,16 @@ func (s *Store) CitizenCase(ctx context.Context, citizenID, id int64) (*Case, er
 	if citizenID == 0 || a.CitizenID != citizenID {
 		return nil, apperr.Msg(apperr.NotFound, "case.notfound")
 	}
-	return s.assemble(ctx, nil, a)
+	c, err := s.assemble(ctx, nil, a)
+	if err != nil {
+		return nil, err
+	}
+	// Who objected during the notice is not the applicant's to know (公示 protects the objector
+	// as it protects the applicant); what was objected is.
+	for i := range c.Objections {
+		c.Objections[i].Filer = ""
+	}
+	return c, nil
 }
 
 // CitizenDecision returns decision id to the citizen whose application it decided.

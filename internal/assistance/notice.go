@@ -30,6 +30,7 @@ func (s *Store) PublicNotice(ctx context.Context, prefix string) ([]NoticeRow, e
 	if region.ValidCode(prefix) != nil {
 		return nil, nil
 	}
+	today := s.today()
 	cond, args := db.PrefixRange("a.region_code", prefix)
 	rows, err := s.DB.Query(ctx, `SELECT a.id, a.program, a.region_code, a.applicant_name, a.applicant_id_masked, st.data
 		FROM case_steps st JOIN applications a ON a.id = st.application_id
@@ -52,6 +53,10 @@ func (s *Store) PublicNotice(ctx context.Context, prefix string) ([]NoticeRow, e
 		}
 		if sd.Notice != nil {
 			r.From, r.To = sd.Notice.From, sd.Notice.To
+			// Posted for its days only (both ends included), not until the street closes it.
+			if !sd.Notice.Running(today) {
+				continue
+			}
 		}
 		r.NameMasked = pii.MaskName(name)
 		out = append(out, r)

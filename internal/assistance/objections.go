@@ -32,7 +32,7 @@ func (s *Store) FileObjection(ctx context.Context, id int64, filer, contact, con
 			return err
 		}
 		st, ok := openStep(steps)
-		if a.Status != StatusOpen || !ok || st.Step != StepNotice {
+		if a.Status != StatusOpen || !ok || st.Step != StepNotice || (st.Data.Notice != nil && !st.Data.Notice.Running(s.today())) {
 			return apperr.Msg(apperr.NotFound, "case.notice_notfound")
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO objections (application_id, filed_at, filer, contact, content, status)
@@ -92,8 +92,9 @@ func (s *Store) ResolveObjection(ctx context.Context, p *auth.Principal, id int6
 	})
 }
 
-// Objections lists the objections of case id.
-func (s *Store) Objections(ctx context.Context, q db.Querier, id int64) ([]Objection, error) {
+// objections lists the objections of case id. It takes no principal: its callers have found
+// the case within the caller's scope first.
+func (s *Store) objections(ctx context.Context, q db.Querier, id int64) ([]Objection, error) {
 	rows, err := q.Query(ctx, `SELECT id, filed_at, filer, content, status, resolved_by, resolved_at, resolution
 		FROM objections WHERE application_id = ? ORDER BY id`, id)
 	if err != nil {

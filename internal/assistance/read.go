@@ -41,13 +41,13 @@ func (s *Store) assemble(ctx context.Context, p *auth.Principal, a *Application)
 	if c.Steps, err = s.steps(ctx, s.DB, a.ID); err != nil {
 		return nil, err
 	}
-	if c.Objections, err = s.Objections(ctx, s.DB, a.ID); err != nil {
+	if c.Objections, err = s.objections(ctx, s.DB, a.ID); err != nil {
 		return nil, err
 	}
 	if c.Decisions, err = s.decisionsWhere(ctx, s.DB, `application_id = ?`, a.ID); err != nil {
 		return nil, err
 	}
-	if c.Documents, err = s.Documents(ctx, a.ID); err != nil {
+	if c.Documents, err = s.documents(ctx, a.ID); err != nil {
 		return nil, err
 	}
 	if st, ok := openStep(c.Steps); ok && (a.Status == StatusOpen || a.Status == StatusSubmitted) {

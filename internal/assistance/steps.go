@@ -16,24 +16,31 @@ func (c *caseTx) accept(ctx context.Context, p *auth.Principal, householdID int6
 	if !ok || st.Step != StepAccept {
 		return apperr.Msg(apperr.Conflict, "case.not_current_step")
 	}
+	number, err := c.s.applicantID(ctx, c.tx, c.a.ID)
+	if err != nil {
+		return err
+	}
+	lookup := registryScope(p, c.a)
 	if householdID == 0 {
-		number, err := c.s.applicantID(ctx, c.tx, c.a.ID)
-		if err != nil {
-			return err
-		}
-		if householdID, err = c.s.householdOf(ctx, p, number); err != nil {
+		if householdID, err = c.s.householdOf(ctx, lookup, number); err != nil {
 			return err
 		}
 		if householdID == 0 {
 			return apperr.FieldMsg("household_id", "case.household_required")
 		}
 	}
-	h, err := c.s.Registry.GetIn(ctx, c.tx, p, householdID)
+	h, err := c.s.Registry.GetIn(ctx, c.tx, lookup, householdID)
 	if err != nil {
 		if apperr.KindOf(err) == apperr.NotFound {
 			return apperr.FieldMsg("household_id", "case.household_notfound")
 		}
 		return err
+	}
+	// The family assessed and paid is the applicant's own (共同生活家庭), never another.
+	if own, err := c.s.householdOf(ctx, lookup, number); err != nil {
+		return err
+	} else if own != householdID {
+		return apperr.FieldMsg("household_id", "case.applicant_not_member")
 	}
 	// The case moves to the household's community when it lives in the handling street, so that
 	// its grid worker sees it; an emergency elsewhere stays with the street where it happened.
@@ -51,10 +58,31 @@ func (c *caseTx) accept(ctx context.Context, p *auth.Principal, householdID int6
 	if active > 0 {
 		return apperr.FieldMsg("household_id", "case.already_receiving")
 	}
+	// One household is one case of a program, whichever member applies (共同生活家庭): a second
+	// open application, or one beside an open appeal, would end in two entitlements.
+	var pending int
+	if err := c.tx.QueryRow(ctx, `SELECT COUNT(*) FROM applications WHERE household_id = ? AND program = ?
+		AND kind IN ('apply', 'appeal') AND status IN ('submitted', 'open') AND id <> ?`, householdID, c.a.Program, c.a.ID).Scan(&pending); err != nil {
+		return err
+	}
+	if pending > 0 {
+		return apperr.FieldMsg("household_id", "case.household_open")
+	}
 	today := c.s.today()
 	c.a.HouseholdID, c.a.Status, c.a.AcceptedOn = householdID, StatusOpen, today
 	c.a.CaseDue = c.s.cal().AddWorkingDays(today, c.wf.CaseDays)
 	return c.finish(ctx, st, p, "accept", "", StepData{HouseholdID: householdID})
+}
+
+// registryScope is the scope in which the street looks up the applicant's family: its own, or —
+// for a 急难型 emergency, which the street where it happened handles whoever suffers it (DOMAIN.md
+// §6) — the whole registry, and then only the applicant's own family, found by the applicant's
+// ID number. The case stays with the handling street.
+func registryScope(p *auth.Principal, a *Application) *auth.Principal {
+	if a.Program == "temporary" && a.Subtype == "emergency" {
+		return auth.System()
+	}
+	return p
 }
 
 // refuse is 不予受理, with the reason in writing.
@@ -101,6 +129,8 @@ func (c *caseTx) meeting(ctx context.Context, st Step, act Action) error {
 	switch {
 	case m == nil || m.HeldOn.IsZero() || m.HeldOn.After(c.s.today()):
 		return apperr.FieldMsg("held_on", "case.bad_meeting_date")
+	case m.HeldOn.Before(c.a.AcceptedOn):
+		return apperr.FieldMsg("held_on", "case.meeting_before_acceptance")
 	case m.Attendees < 1 || m.For < 0 || m.Against < 0 || m.For+m.Against > m.Attendees:
 		return apperr.FieldMsg("attendees", "case.bad_votes")
 	case strings.TrimSpace(m.Record) == "" || utf8.RuneCountInString(m.Record) > 4000:
@@ -131,6 +161,8 @@ func (c *caseTx) council(ctx context.Context, st Step, act Action) error {
 	switch {
 	case m == nil || m.HeldOn.IsZero() || m.HeldOn.After(c.s.today()):
 		return apperr.FieldMsg("held_on", "case.bad_meeting_date")
+	case m.HeldOn.Before(c.a.AcceptedOn):
+		return apperr.FieldMsg("held_on", "case.meeting_before_acceptance")
 	case strings.TrimSpace(m.Attendees) == "":
 		return apperr.FieldMsg("attendees", "case.attendees_required")
 	case strings.TrimSpace(m.Record) == "" || utf8.RuneCountInString(m.Record) > 4000:

@@ -10,20 +10,25 @@ import (
 
 // Sweep is the periodic job of the platform: it raises a reminder for every open step past its
 // due date (once per step), and ends tapering or fixed-term entitlements whose last month has
-// passed. It returns the number of reminders raised and entitlements ended.
+// passed, suspended or not. It returns the number of reminders raised and entitlements ended.
 func (s *Store) Sweep(ctx context.Context) (reminders, ended int, err error) {
 	today := s.today()
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// ON CONFLICT: another process's sweep may raise the same reminder at the same moment
+		// (PostgreSQL; SQLite has one writer); the NOT EXISTS alone would then fail this sweep.
 		res, err := tx.Exec(ctx, `INSERT INTO reminders (step_id, region_code, level, raised_at)
 			SELECT st.id, st.region_code, st.level, ? FROM case_steps st
 			WHERE st.status = 'open' AND st.due_on <> '' AND st.due_on < ?
-			AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.step_id = st.id)`, s.stamp(), today.String())
+			AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.step_id = st.id)
+			ON CONFLICT (step_id) DO NOTHING`, s.stamp(), today.String())
 		if err != nil {
 			return err
 		}
 		n, _ := res.RowsAffected()
 		reminders = int(n)
-		rows, err := tx.Query(ctx, `SELECT `+entColumns+` FROM entitlements WHERE status IN ('active', 'tapering')
+		// A suspended entitlement ends at its last month too: suspension pauses payment, it does
+		// not extend a fixed term or a 渐退期.
+		rows, err := tx.Query(ctx, `SELECT `+entColumns+` FROM entitlements WHERE status IN ('active', 'tapering', 'suspended')
 			AND end_month <> '' AND end_month < ?`, civil.MonthOf(today).String())
 		if err != nil {
 			return err

@@ -145,6 +145,9 @@ type Notice struct {
 	To   civil.Date `json:"to"`
 }
 
+// Running reports whether the notice is posted on day: from its first to its last day.
+func (n Notice) Running(day civil.Date) bool { return !day.Before(n.From) && !day.After(n.To) }
+
 // Council is the record of 一事一议: the district meeting that decides an amount above the cap.
 type Council struct {
 	HeldOn    civil.Date `json:"held_on"`

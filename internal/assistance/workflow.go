@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/minzheng/minzheng/internal/civil"
 )
 
 //go:embed workflows.json
@@ -43,6 +45,10 @@ type StepDef struct {
 	Level Level  `json:"level"`
 	// Due is the number of working days from the step's opening it must be done within.
 	Due int `json:"due"`
+	// DueDays is, instead, a number of calendar days, for the limits the rules set in hours or
+	// days rather than working days (急难型: help within 24 hours, paperwork within 5 days),
+	// which a holiday must not stretch.
+	DueDays int `json:"due_days,omitempty"`
 	// NoticeDays is the length of a public notice in calendar days.
 	NoticeDays int `json:"notice_days"`
 	// When names the condition that includes the step: "" (always), needs_meeting, escalation.
@@ -137,12 +143,21 @@ func (w *Workflow) validate() error {
 			return fmt.Errorf("steps[%d]: unknown condition %q", i, s.When)
 		case s.Step == StepNotice && s.NoticeDays <= 0:
 			return fmt.Errorf("steps[%d]: a notice needs notice_days", i)
-		case s.Step != StepNotice && s.Due <= 0:
-			return fmt.Errorf("steps[%d]: due must be positive", i)
+		case s.Step != StepNotice && (s.Due <= 0) == (s.DueDays <= 0):
+			return fmt.Errorf("steps[%d]: exactly one of due and due_days must be positive", i)
 		}
 		seen[s.Step] = true
 	}
 	return nil
+}
+
+// dueFrom is the due date of step def opened on day opened: its working days by cal, or its
+// calendar days.
+func (def StepDef) dueFrom(cal *civil.Calendar, opened civil.Date) civil.Date {
+	if def.DueDays > 0 {
+		return opened.AddDays(def.DueDays)
+	}
+	return cal.AddWorkingDays(opened, def.Due)
 }
 
 // WorkflowFor returns the workflow of a case kind for a program and subtype (临时救助 急难型 has

@@ -35,6 +35,10 @@ const (
 	CaseHandle Permission = "case.handle"
 	// CaseIntake files applications at the window (一门受理): the street office's job.
 	CaseIntake Permission = "case.intake"
+	// PayoutView reads rosters, the ledger and payout statistics; PayoutManage generates,
+	// approves, exports and reconciles rosters (the store keeps approval to the district).
+	PayoutView   Permission = "payout.view"
+	PayoutManage Permission = "payout.manage"
 )
 
 // matrix is the permission table, one line per permission, one column per role, in the order of
@@ -54,6 +58,8 @@ var matrix = map[Permission]string{
 	CaseView:      "X     X         X       X     -        -        -       X        -",
 	CaseHandle:    "-     X         X       X     -        -        -       -        -",
 	CaseIntake:    "-     -         X       -     -        -        -       -        -",
+	PayoutView:    "X     X         X       -     -        -        -       X        -",
+	PayoutManage:  "X     X         -       -     -        -        -       -        -",
 }
 
 var grants = parseMatrix()

@@ -34,14 +34,13 @@ type Payee struct {
 }
 
 // SetPayee records the bank account household hid is paid into; the account is sealed, with a
-// keyed hash and a masked form. Street officers and district approvers of the household's area
-// set it.
+// keyed hash and a masked form. Whoever may edit the household in the registry sets it.
 func (s *Store) SetPayee(ctx context.Context, p *auth.Principal, hid int64, holder, bank, account, ip string) error {
 	h, err := s.Registry.Get(ctx, p, hid)
 	if err != nil {
 		return err
 	}
-	if p.Role != auth.StreetOfficer && p.Role != auth.DistrictApprover {
+	if !p.Can(auth.HouseholdEdit) {
 		return apperr.Msg(apperr.Forbidden, "payout.forbidden")
 	}
 	holder, bank = strings.TrimSpace(holder), strings.TrimSpace(bank)
