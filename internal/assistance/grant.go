@@ -55,6 +55,9 @@ func (c *caseTx) grant(ctx context.Context, d Decision, monthly, oneOff money.Fe
 		VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.a.HouseholdID, c.a.RegionCode, c.a.Program,
 		int64(monthly), int64(oneOff), start.String(), monthText(end), dateText(review), months, calculation, d.ID, now, now,
 	).Scan(&id); err != nil {
+		if db.IsUniqueViolation(err) { // a concurrent decision granted the program first
+			return 0, apperr.FieldMsg("household_id", "case.already_receiving")
+		}
 		return 0, err
 	}
 	if err := c.s.history(ctx, c.tx, c.p, id, d.ID, "created", "", fmt.Sprintf("%s %s", d.Kind, amountText(monthly, oneOff))); err != nil {

@@ -97,6 +97,9 @@ func (s *Store) Submit(ctx context.Context, by Applicant, in Intake) (*Applicati
 			in.Program, in.Subtype, in.RegionCode, channel, nullID(by.CitizenID), in.ApplicantName, idSealed, idHash, idMasked,
 			phoneSealed, phoneMasked, in.AgentName, in.Address, in.Hukou, in.Reason, mustJSON(in.Details), createdBy, now, now,
 		).Scan(&appID); err != nil {
+			if db.IsUniqueViolation(err) { // another submission of the same case won the race
+				return apperr.FieldMsg("program", "case.duplicate_open")
+			}
 			return err
 		}
 		var err error

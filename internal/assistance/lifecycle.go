@@ -255,6 +255,9 @@ func (s *Store) resubmit(ctx context.Context, tx *db.Tx, p *auth.Principal, appI
 		SELECT 'apply', program, subtype, region_code, channel, citizen_id, applicant_name, applicant_id_sealed,
 		applicant_id_hash, applicant_id_masked, phone_sealed, phone_masked, agent_name, address, hukou, reason, details,
 		'submitted', ?, ?, ? FROM applications WHERE id = ? RETURNING id`, p.Login, now, now, appID).Scan(&id); err != nil {
+		if db.IsUniqueViolation(err) {
+			return 0, apperr.Msg(apperr.Conflict, "case.duplicate_open")
+		}
 		return 0, err
 	}
 	a, err := s.load(ctx, tx, auth.System(), id)

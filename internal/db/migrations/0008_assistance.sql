@@ -41,6 +41,9 @@ CREATE INDEX applications_region ON applications (region_code, status);
 CREATE INDEX applications_household ON applications (household_id);
 CREATE INDEX applications_applicant ON applications (applicant_id_hash);
 CREATE INDEX applications_citizen ON applications (citizen_id);
+-- One open application of a program per applicant: the database settles concurrent submissions.
+CREATE UNIQUE INDEX applications_one_open ON applications (applicant_id_hash, program)
+    WHERE kind = 'apply' AND status IN ('submitted', 'open');
 
 CREATE TABLE case_steps (
     id             {{ID}},
@@ -126,6 +129,9 @@ CREATE TABLE entitlements (
 CREATE INDEX entitlements_household ON entitlements (household_id);
 CREATE INDEX entitlements_region ON entitlements (region_code, status, program);
 CREATE INDEX entitlements_review ON entitlements (status, next_review);
+-- One running monthly entitlement of a program per household: concurrent grants cannot pay twice.
+CREATE UNIQUE INDEX entitlements_one_running ON entitlements (household_id, program)
+    WHERE status IN ('active', 'suspended', 'tapering') AND one_off_fen = 0;
 
 CREATE TABLE entitlement_history (
     id             {{ID}},
