@@ -3,43 +3,73 @@ package app
 import (
 	"context"
 	"time"
+
+	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/jobs"
+	"github.com/minzheng/minzheng/internal/payout"
 )
 
-// sweepEvery is how often the server raises reminders of overdue steps and ends entitlements
-// whose last month has passed.
+// cityRoot is the city the server runs (Qingdao's division code).
+const cityRoot = "3702"
+
+// sweepEvery is how often the server raises reminders of overdue steps, ends entitlements whose
+// last month has passed, and clears expired citizen sessions.
 const sweepEvery = time.Hour
 
-// startJobs runs the periodic jobs of the server until stop is closed: the assistance
-// sweep and the clean-up of expired citizen sessions and codes, once at start and then every sweepEvery. Each run is one transaction on the shared
-// database, so several server processes may run it at once without harm (reminders are unique
-// per step).
-func (m *Main) startJobs(stop <-chan struct{}) {
-	run := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		reminders, ended, err := m.svc.cases.Sweep(ctx)
-		if err != nil {
-			m.Logger.Error("assistance sweep failed", "err", err)
-			return
-		}
-		if reminders > 0 || ended > 0 {
-			m.Logger.Info("assistance sweep", "reminders", reminders, "entitlements_ended", ended)
-		}
-		if _, err := m.svc.citizens.Sweep(ctx); err != nil {
-			m.Logger.Error("citizen session sweep failed", "err", err)
+// jobSpecs are the server's periodic jobs. They run on River over the application's own database:
+// every process offers them, one runs each period (so the same run on two processes at once does
+// the work once), and a failed run is retried. Each job is idempotent as well, so a run repeated
+// after a crash does no harm.
+func (m *Main) jobSpecs() []jobs.Spec {
+	return []jobs.Spec{
+		{Name: "assistance.sweep", Schedule: jobs.Every(sweepEvery), Run: func(ctx context.Context, _ time.Time) error {
+			reminders, ended, err := m.svc.cases.Sweep(ctx)
+			if err == nil && (reminders > 0 || ended > 0) {
+				m.Logger.Info("assistance sweep", "reminders", reminders, "entitlements_ended", ended)
+			}
+			return err
+		}},
+		{Name: "citizen.sweep", Schedule: jobs.Every(sweepEvery), Run: func(ctx context.Context, _ time.Time) error {
+			_, err := m.svc.citizens.Sweep(ctx)
+			return err
+		}},
+		{Name: "payout.prepare", Schedule: jobs.Monthly(m.Config.PayoutDay, 2, 0, civil.China),
+			Run: func(ctx context.Context, _ time.Time) error { return m.preparePayouts(ctx) }},
+	}
+}
+
+// preparePayouts generates next month's draft rosters of every paying program in every district
+// of the city, as the system. Generation is idempotent and a roster is unique per month, program
+// and district, so a repeated or concurrent run changes nothing.
+func (m *Main) preparePayouts(ctx context.Context) error {
+	next := civil.MonthOf(civil.Today(m.Now())).Next()
+	districts, err := m.svc.payout.Districts(ctx, cityRoot)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, d := range districts {
+		for _, program := range payout.Programs() {
+			if _, err := m.svc.payout.Generate(ctx, auth.System(), next, program, d); err != nil {
+				return err
+			}
+			n++
 		}
 	}
-	go func() {
-		run()
-		t := time.NewTicker(sweepEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				run()
-			}
-		}
-	}()
+	m.Logger.Info("payout rosters prepared", "month", next.String(), "rosters", n)
+	return nil
+}
+
+// startJobs starts the River runner; Close stops it before the database closes.
+func (m *Main) startJobs(ctx context.Context) error {
+	r, err := jobs.New(m.DB, m.Logger, m.jobSpecs()...)
+	if err != nil {
+		return err
+	}
+	if err := r.Start(ctx); err != nil {
+		return err
+	}
+	m.jobs = r
+	return nil
 }

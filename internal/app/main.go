@@ -13,6 +13,7 @@ import (
 
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/jobs"
 	"github.com/minzheng/minzheng/internal/region"
 	"github.com/minzheng/minzheng/internal/synth"
 )
@@ -46,8 +47,8 @@ type Main struct {
 
 	ln  net.Listener
 	srv *http.Server
-	// stopJobs ends the periodic jobs when the server closes.
-	stopJobs chan struct{}
+	// jobs runs the periodic jobs on River; Close stops it before the database closes.
+	jobs *jobs.Runner
 }
 
 // NewMain returns a Main with default configuration, writing to the process's stdout and stderr.
@@ -112,6 +113,9 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := m.startJobs(ctx); err != nil {
+		return fmt.Errorf("background jobs: %w", err)
+	}
 	handler, err := m.handler()
 	if err != nil {
 		return err
@@ -127,8 +131,6 @@ func (m *Main) Run(ctx context.Context) error {
 			logger.Error("http server stopped", "err", err)
 		}
 	}()
-	m.stopJobs = make(chan struct{})
-	m.startJobs(m.stopJobs)
 	logger.Info("serving", "url", m.URL(), "db", d.String())
 	return nil
 }
@@ -150,14 +152,16 @@ func (m *Main) URL() string {
 // database.
 func (m *Main) Close() error {
 	var errs []error
-	if m.stopJobs != nil {
-		close(m.stopJobs)
-		m.stopJobs = nil
-	}
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		errs = append(errs, m.srv.Shutdown(ctx))
+	}
+	if m.jobs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.jobs.Stop(ctx))
+		cancel()
+		m.jobs = nil
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

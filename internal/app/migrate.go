@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/minzheng/minzheng/internal/jobs"
 	"log/slog"
 
 	"github.com/minzheng/minzheng/internal/config"
@@ -18,11 +19,16 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, err := openData(ctx, cfg, slog.New(slog.NewTextHandler(e.stderr, nil)))
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	d, err := openData(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	// The job queue's own tables come with the schema, so a server never starts on half of it.
+	if err := jobs.Migrate(ctx, d, logger); err != nil {
+		return fmt.Errorf("job queue tables: %w", err)
+	}
 	v, err := d.Version(ctx)
 	if err != nil {
 		return err

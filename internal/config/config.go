@@ -37,6 +37,9 @@ type Config struct {
 	// SecureCookies marks session cookies Secure even when the request arrived over plain HTTP,
 	// as it does when a reverse proxy terminates HTTPS in front of Minzheng.
 	SecureCookies bool
+	// PayoutDay is the day of the month (1–28) on which the server prepares next month's rosters
+	// [D: 20]: early enough for the districts to review them before payday.
+	PayoutDay int
 }
 
 // Default returns the configuration used when nothing is set.
@@ -46,6 +49,7 @@ func Default() Config {
 		DataDir:   "./minzheng-data",
 		LogLevel:  "info",
 		LogFormat: "text",
+		PayoutDay: 20,
 	}
 }
 
@@ -71,6 +75,15 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 			return fmt.Errorf("config: MINZHENG_SECURE_COOKIES %q must be true or false", v)
 		}
 		c.SecureCookies = b
+	}
+	if v, err := lookup(getenv, "MINZHENG_PAYOUT_DAY"); err != nil {
+		return err
+	} else if v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("config: MINZHENG_PAYOUT_DAY %q must be a day of the month", v)
+		}
+		c.PayoutDay = n
 	}
 	for _, f := range fields {
 		v, err := lookup(getenv, f.name)
@@ -103,6 +116,7 @@ func lookup(getenv func(string) string, name string) (string, error) {
 func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen `address` (env MINZHENG_ADDR)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark session cookies Secure (behind an HTTPS reverse proxy; env MINZHENG_SECURE_COOKIES)")
+	fs.IntVar(&c.PayoutDay, "payout-day", c.PayoutDay, "day of the month (1–28) to prepare next month's payout rosters (env MINZHENG_PAYOUT_DAY)")
 }
 
 // AddDataFlags registers --data and --db on fs: every subcommand that touches data finds the
@@ -153,6 +167,9 @@ func (c Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("config: --log-format %q must be text or json", c.LogFormat)
+	}
+	if c.PayoutDay < 1 || c.PayoutDay > 28 {
+		return fmt.Errorf("config: --payout-day %d must be between 1 and 28", c.PayoutDay)
 	}
 	return nil
 }

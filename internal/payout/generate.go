@@ -3,6 +3,7 @@ package payout
 import (
 	"context"
 	"fmt"
+	"github.com/minzheng/minzheng/internal/region"
 	"slices"
 
 	"github.com/minzheng/minzheng/internal/apperr"
@@ -106,4 +107,17 @@ func monthsText(from, to civil.Month) string {
 		return from.Chinese()
 	}
 	return fmt.Sprintf("%s至%s", from.Chinese(), to.Chinese())
+}
+
+// Districts lists the county-level divisions below city, the districts rosters are made for.
+func (s *Store) Districts(ctx context.Context, city string) ([]string, error) {
+	tree, err := region.LoadTree(ctx, s.DB, city)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, d := range tree.Children(city) {
+		out = append(out, d.Code)
+	}
+	return out, nil
 }
