@@ -216,6 +216,11 @@ func (m *Main) generateDemo(ctx context.Context) error {
 			return fmt.Errorf("generate demo households: %w", err)
 		}
 		m.Logger.Info("generated demo households", "households", h, "persons", p, "seconds", time.Since(start).Seconds())
+		n, err := demoPayees(ctx, m.svc)
+		if err != nil {
+			return fmt.Errorf("generate demo payees: %w", err)
+		}
+		m.Logger.Info("generated demo payees", "households", n)
 	}
 	if err := m.demoCases(ctx); err != nil {
 		return err
