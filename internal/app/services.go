@@ -76,9 +76,11 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 	}
 	reg := &registry.Store{DB: d, Keys: keys, Audit: log, Now: now}
 	cases := &assistance.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, Now: now}
+	pay := &payout.Store{DB: d, Keys: keys, Audit: log, Cases: cases, Registry: reg, Params: params, Now: now}
+	cases.ChainSources = append(cases.ChainSources, pay.ChainEvents) // payments join the household's chain
 	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now), registry: reg, params: params,
 		cases:    cases,
-		payout:   &payout.Store{DB: d, Keys: keys, Audit: log, Cases: cases, Registry: reg, Params: params, Now: now},
+		payout:   pay,
 		citizens: &citizen.Service{DB: d, Keys: keys, Audit: log, Sender: citizen.LogSender{Log: logger}, Now: now},
 		keysPath: cfg.KeysPath()}, nil
 }

@@ -95,3 +95,5 @@ func Programs() []string {
 func (s *Store) params(ctx context.Context) (*policy.Set, error) { return s.Params.Load(ctx) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func moneyText(fen int64) string { return money.Fen(fen).String() }
