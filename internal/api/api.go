@@ -16,6 +16,7 @@ import (
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
+	"github.com/minzheng/minzheng/internal/payout"
 	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/registry"
 )
@@ -35,6 +36,8 @@ type Deps struct {
 	// Cases is the social-assistance service platform: applications, decisions, entitlements.
 	Cases *assistance.Store
 	Log   *slog.Logger
+	// Payout makes the monthly rosters, keeps the funds ledger and records payees.
+	Payout *payout.Store
 }
 
 // Route is one registered API route, in OpenAPI path form ("/regions/{code}"), with the
@@ -71,6 +74,7 @@ func New(deps Deps) *API {
 	a.registerEntitlements()
 	a.registerChain()
 	a.registerNotice()
+	a.registerPayout()
 	a.handle("GET", "/audit", auth.AuditView, a.searchAudit)
 	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "no_route", a.msg.T("api.noroute")))

@@ -29,6 +29,8 @@ type accessTarget struct {
 	newToken  func() int64
 	// cases are the assistance records of the target's household (access_cases_test.go).
 	cases caseTargets
+	// payout is a roster of the target's district (access_payout_test.go).
+	payout payoutTargets
 }
 
 // accessRequest is one concrete request for a route.
@@ -346,7 +348,7 @@ func makeTarget(t *testing.T, m *Main, login, street string) accessTarget {
 		t.Fatal(err)
 	}
 	return accessTarget{candidate: candidate, userID: u.ID, household: hh, person: person, userScope: community, region: community,
-		newToken: newToken, cases: makeCaseTargets(t, m, community, hh)}
+		newToken: newToken, cases: makeCaseTargets(t, m, community, hh), payout: makePayoutTargets(t, m, community, hh)}
 }
 
 // makeHousehold registers a one-person household in community, with an ID number made unique by

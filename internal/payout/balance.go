@@ -39,11 +39,8 @@ func (s *Store) TrialBalance(ctx context.Context, p *auth.Principal, m civil.Mon
 	var out []Balance
 	var sum money.Fen
 	district := ""
-	if p.Scope.Level() > 0 {
-		district = p.Scope.Code()
-		if len(district) > 6 {
-			district = district[:6]
-		}
+	if code := p.Scope.Code(); len(code) >= 6 {
+		district = code[:6] // a district or a street within it; the city sees every account
 	}
 	for rows.Next() {
 		var b Balance

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
@@ -37,10 +38,16 @@ func scanRoster(row interface{ Scan(...any) error }) (*Roster, error) {
 
 func (s *Store) roster(ctx context.Context, q db.Querier, p *auth.Principal, id int64) (*Roster, error) {
 	r, err := scanRoster(q.QueryRow(ctx, `SELECT `+rosterColumns+` FROM rosters WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !p.Sees(r.District)) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !seesRoster(p, r.District)) {
 		return nil, apperr.Msg(apperr.NotFound, "payout.notfound")
 	}
 	return r, err
+}
+
+// seesRoster reports whether p may see a district's roster: a user of the district or above, or
+// of a street within it (who then sees the lines of their own streets only).
+func seesRoster(p *auth.Principal, district string) bool {
+	return p != nil && (p.Sees(district) || strings.HasPrefix(p.Scope.Code(), district))
 }
 
 // Roster returns roster id if its district lies within p's scope.

@@ -95,7 +95,7 @@ func (s *Store) eachPage(ctx context.Context, scope string, scopeArgs []any, aft
 }
 
 func (s *Store) eachMembers(ctx context.Context, lo, hi int64, byID map[int64]*Household) error {
-	rows, err := s.DB.Query(ctx, `SELECT id, household_id, relation, birth_date, in_school, disability_kind, disability_grade,
+	rows, err := s.DB.Query(ctx, `SELECT id, household_id, name, relation, birth_date, in_school, disability_kind, disability_grade,
 		serious_illness, selfcare_failed FROM persons WHERE household_id BETWEEN ? AND ? ORDER BY household_id, position`, lo, hi)
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func (s *Store) eachMembers(ctx context.Context, lo, hi int64, byID map[int64]*H
 	for rows.Next() {
 		var m Person
 		var birth, selfcare string
-		if err := rows.Scan(&m.ID, &m.HouseholdID, &m.Relation, &birth, &m.InSchool, &m.Disability.Kind, &m.Disability.Grade,
+		if err := rows.Scan(&m.ID, &m.HouseholdID, &m.Name, &m.Relation, &birth, &m.InSchool, &m.Disability.Kind, &m.Disability.Grade,
 			&m.SeriousIllness, &selfcare); err != nil {
 			rows.Close()
 			return err

@@ -24,6 +24,7 @@ import (
 	"github.com/minzheng/minzheng/internal/citizen"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
+	"github.com/minzheng/minzheng/internal/payout"
 	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/registry"
 )
@@ -50,6 +51,8 @@ type Deps struct {
 	// Indicators add per-region count columns to the home page; modules contribute their own.
 	// Their figures are reused for up to a minute.
 	Indicators []Indicator
+	// Payout makes the monthly rosters, keeps the funds ledger and records payees.
+	Payout *payout.Store
 }
 
 // Indicator is one live count per region shown on the home page, such as the number of streets
@@ -127,6 +130,7 @@ func New(deps Deps) (*Site, error) {
 	s.registerChain()
 	s.registerNotice()
 	s.registerCitizen()
+	s.registerPayout()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
