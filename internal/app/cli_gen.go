@@ -56,7 +56,7 @@ func generateHouseholds(ctx context.Context, svc *services, seed uint64, n int, 
 		}
 	}
 	perCommunity := synth.HouseholdsPerCommunity(n, communities)
-	asOf := civil.Today(time.Now())
+	asOf := civil.Today(svc.registry.Now()) // the services' clock: a demo or test pinned in time makes the same city
 	g := synth.New(seed)
 
 	const chunk = 20000 // households per transaction: fewer commits rewrite the hot index pages less often
@@ -107,7 +107,7 @@ func generateHouseholds(ctx context.Context, svc *services, seed uint64, n int, 
 			}
 		}()
 	}
-	bulk := &registry.Bulk{Store: &registry.Store{DB: svc.db, Keys: svc.keys, Audit: svc.audit, Now: time.Now}}
+	bulk := &registry.Bulk{Store: &registry.Store{DB: svc.db, Keys: svc.keys, Audit: svc.audit, Now: svc.registry.Now}}
 	step := max(n/20, 1)
 	for b := range batches {
 		p, err := bulk.Load(ctx, b)

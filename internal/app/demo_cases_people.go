@@ -1,8 +1,6 @@
 package app
 
 import (
-	"time"
-
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/idcard"
@@ -75,7 +73,7 @@ func (g *demoGen) generate(community string) []registry.HouseholdInput {
 		return nil
 	}
 	var out []registry.HouseholdInput
-	for _, day := range []civil.Date{civil.Today(time.Now()), civil.Today(g.clock.limit)} {
+	for _, day := range []civil.Date{civil.Today(g.svc.registry.Now()), civil.Today(g.clock.limit)} {
 		out = append(out, synth.New(g.seed).Households(div, community[:6], g.pool.perCommunity[community], day)...)
 		if day == civil.Today(g.clock.limit) {
 			break

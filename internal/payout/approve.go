@@ -57,6 +57,9 @@ func (s *Store) Lock(ctx context.Context, p *auth.Principal, id int64) error {
 		if err != nil {
 			return err
 		}
+		if !p.Can(auth.PayoutManage) {
+			return apperr.Msg(apperr.Forbidden, "payout.forbidden")
+		}
 		switch r.Status {
 		case Locked:
 			return nil

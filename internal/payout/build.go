@@ -121,10 +121,16 @@ func (b *builder) catchUp(ctx context.Context, since civil.Month) error {
 				missed = append(missed, x)
 			}
 		}
-		if len(missed) > 0 {
+		// One line per run of consecutive months: a line's From..To is the months it pays.
+		for len(missed) > 0 {
+			n := 1
+			for n < len(missed) && missed[n] == missed[n-1].Next() {
+				n++
+			}
 			b.add(Line{EntitlementID: e.EntitlementID, HouseholdID: e.HouseholdID, RegionCode: e.RegionCode, Kind: Arrears,
-				Amount: e.Monthly * money.Fen(len(missed)), From: missed[0], To: missed[len(missed)-1],
-				Reason: "补发 " + monthsText(missed[0], missed[len(missed)-1]) + "（批准晚于当月名册）"})
+				Amount: e.Monthly * money.Fen(n), From: missed[0], To: missed[n-1],
+				Reason: "补发 " + monthsText(missed[0], missed[n-1]) + "（批准晚于当月名册）"})
+			missed = missed[n:]
 		}
 	}
 	return nil
@@ -140,13 +146,13 @@ func (b *builder) coveredMonths(ctx context.Context) (map[int64]coverage, error)
 	out := map[int64]coverage{}
 	for start := 0; start < len(b.recent); start += 500 {
 		chunk := b.recent[start:min(start+500, len(b.recent))]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, b.program)
+		args := make([]any, 0, len(chunk)+2)
+		args = append(args, b.program, b.rosterID)
 		for _, e := range chunk {
 			args = append(args, e.EntitlementID)
 		}
 		rows, err := b.tx.Query(ctx, `SELECT l.entitlement_id, l.kind, l.from_month, l.to_month FROM roster_lines l
-			JOIN rosters r ON r.id = l.roster_id WHERE r.program = ? AND r.status <> 'draft'
+			JOIN rosters r ON r.id = l.roster_id WHERE r.program = ? AND r.id <> ?
 			AND l.kind IN ('regular', 'one_off', 'arrears') AND l.entitlement_id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
 		if err != nil {
 			return nil, err

@@ -32,8 +32,10 @@ func (s *Store) Generate(ctx context.Context, p *auth.Principal, m civil.Month, 
 			return err
 		}
 		var status string
-		if err := tx.QueryRow(ctx, `SELECT id, status FROM rosters WHERE month = ? AND program = ? AND district = ?`,
-			m.String(), program, district).Scan(&id, &status); err != nil {
+		// An UPDATE, not a SELECT: it holds the roster's row until commit, so that another
+		// process's generation or an approval waits and then sees what this one did.
+		if err := tx.QueryRow(ctx, `UPDATE rosters SET version = version WHERE month = ? AND program = ? AND district = ?
+			RETURNING id, status`, m.String(), program, district).Scan(&id, &status); err != nil {
 			return err
 		}
 		if status != Draft {

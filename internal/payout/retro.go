@@ -52,6 +52,14 @@ func (s *Store) Retroactive(ctx context.Context, p *auth.Principal, program, dis
 	if err != nil {
 		return res, err
 	}
+	tapering := map[int64]bool{}
+	for id := range paid {
+		ent, err := s.Cases.Entitlement(ctx, auth.System(), id)
+		if err != nil {
+			return res, err
+		}
+		tapering[id] = ent.Status == "tapering"
+	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		for _, e := range paid {
 			h, err := s.Registry.GetIn(ctx, tx, auth.System(), e.household)
@@ -68,6 +76,11 @@ func (s *Store) Retroactive(ctx context.Context, p *auth.Principal, program, dis
 				r, err := policy.Evaluate(set, benefit.Request(h, program, m.FirstDay()))
 				if err != nil {
 					return fmt.Errorf("household %d, %s: %w", e.household, m, err)
+				}
+				// Today's household is not the month's: one no longer eligible (its 渐退期, a
+				// termination after its income rose) was paid rightly then; leave it to Adjust.
+				if !r.Eligible || tapering[e.id] {
+					continue
 				}
 				if d := r.MonthlyAmount - got; d != 0 {
 					diff += d

@@ -65,14 +65,20 @@ func (s *Store) ApplyReturns(ctx context.Context, p *auth.Principal, id int64, r
 				return err
 			}
 			res.Failed++
-			if l.Amount <= 0 {
+			if l.Amount == 0 {
 				continue
 			}
+			// The household's transfer was its lines' net: a recovery deducted from it comes
+			// back as less money, and is owed again.
 			res.Refunded += l.Amount
+			kind, text := "reissue", "重新发放："
+			if l.Amount < 0 {
+				kind, text = "recovery", "重新追回："
+			}
 			if _, err := tx.Exec(ctx, `INSERT INTO adjustments (entitlement_id, household_id, region_code, program, kind, amount_fen,
-				from_month, to_month, reason, created_by, created_at) VALUES (?, ?, ?, ?, 'reissue', ?, ?, ?, ?, ?, ?)`,
-				l.EntitlementID, l.HouseholdID, l.RegionCode, r.Program, int64(l.Amount), l.From.String(), l.To.String(),
-				"重新发放："+reason, p.Login, s.stamp()); err != nil {
+				from_month, to_month, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				l.EntitlementID, l.HouseholdID, l.RegionCode, r.Program, kind, int64(l.Amount), l.From.String(), l.To.String(),
+				text+reason, p.Login, s.stamp()); err != nil {
 				return err
 			}
 		}

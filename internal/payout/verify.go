@@ -45,7 +45,7 @@ func (s *Store) Verify(ctx context.Context) (Verification, error) {
 	}
 	if err := s.collect(ctx, &v, `SELECT r.id, COALESCE((SELECT SUM(e.amount_fen) FROM ledger_transactions t JOIN ledger_entries e
 		ON e.transaction_id = t.id WHERE t.roster_id = r.id AND t.kind = 'return' AND e.account LIKE 'expense/%'), 0)
-		+ COALESCE((SELECT SUM(l.amount_fen) FROM roster_lines l WHERE l.roster_id = r.id AND l.status = 'failed' AND l.amount_fen > 0), 0)
+		+ COALESCE((SELECT SUM(l.amount_fen) FROM roster_lines l WHERE l.roster_id = r.id AND l.status = 'failed'), 0)
 		FROM rosters r`, "roster %d: returns posted differ from its failed lines by %d fen"); err != nil {
 		return v, err
 	}
