@@ -39,6 +39,8 @@ func commands() []command {
 		{"gen", "生成合成数据 (generate synthetic households at any scale)", runGen},
 		{"user", "用户管理 (create, list, reset users)", runUser},
 		{"audit", "审计日志 (verify the audit log)", runAudit},
+		{"payout", "资金发放 (generate, approve, export rosters; bank returns)", runPayout},
+		{"ledger", "资金账 (verify the ledger, trial balance)", runLedger},
 		{"keys", "密钥管理 (rotate personal-data keys)", runKeys},
 		{"version", "显示版本 (print the version)", runVersion},
 	}

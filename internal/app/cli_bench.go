@@ -20,6 +20,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 		"search": runBenchSearch,
 		"import": runBenchImport,
 		"policy": runBenchPolicy,
+		"payout": runBenchPayout,
 	})
 }
 
