@@ -14,6 +14,8 @@ CREATE TABLE payees (
     updated_at     TEXT NOT NULL
 );
 
+CREATE INDEX payees_region ON payees (region_code);
+
 CREATE TABLE rosters (
     id           {{ID}},
     month        TEXT NOT NULL,
