@@ -101,12 +101,13 @@ func (s *Store) Rosters(ctx context.Context, p *auth.Principal, q RosterQuery) (
 const lineSelect = `id, roster_id, entitlement_id, household_id, region_code, kind, amount_fen, persons, from_month, to_month,
 	reason, COALESCE(adjustment_id, 0), payee_name, bank, account_masked, status, failure`
 
-func scanLine(row interface{ Scan(...any) error }) (Line, error) {
+// scanLine reads a row of lineSelect, and into extra any columns selected after it.
+func scanLine(row interface{ Scan(...any) error }, extra ...any) (Line, error) {
 	var l Line
 	var amount int64
 	var from, to string
-	err := row.Scan(&l.ID, &l.RosterID, &l.EntitlementID, &l.HouseholdID, &l.RegionCode, &l.Kind, &amount, &l.Persons, &from, &to,
-		&l.Reason, &l.AdjustmentID, &l.PayeeName, &l.Bank, &l.AccountMasked, &l.Status, &l.Failure)
+	err := row.Scan(append([]any{&l.ID, &l.RosterID, &l.EntitlementID, &l.HouseholdID, &l.RegionCode, &l.Kind, &amount, &l.Persons,
+		&from, &to, &l.Reason, &l.AdjustmentID, &l.PayeeName, &l.Bank, &l.AccountMasked, &l.Status, &l.Failure}, extra...)...)
 	l.Amount = money.Fen(amount)
 	l.From, _ = civil.ParseMonth(from)
 	l.To, _ = civil.ParseMonth(to)
@@ -159,16 +160,11 @@ func (s *Store) EachLine(ctx context.Context, p *auth.Principal, id int64, fn fu
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var l Line
-		var amount int64
-		var from, to, sealed string
-		if err := rows.Scan(&l.ID, &l.RosterID, &l.EntitlementID, &l.HouseholdID, &l.RegionCode, &l.Kind, &amount, &l.Persons,
-			&from, &to, &l.Reason, &l.AdjustmentID, &l.PayeeName, &l.Bank, &l.AccountMasked, &l.Status, &l.Failure, &sealed); err != nil {
+		var sealed string
+		l, err := scanLine(rows, &sealed)
+		if err != nil {
 			return err
 		}
-		l.Amount = money.Fen(amount)
-		l.From, _ = civil.ParseMonth(from)
-		l.To, _ = civil.ParseMonth(to)
 		if err := fn(l, sealed); err != nil {
 			return err
 		}
