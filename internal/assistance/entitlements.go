@@ -47,7 +47,14 @@ func (s *Store) Entitlement(ctx context.Context, p *auth.Principal, id int64) (*
 
 // Entitlements lists a household's entitlements, newest first.
 func (s *Store) Entitlements(ctx context.Context, p *auth.Principal, householdID int64) ([]*Entitlement, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+entColumns+` FROM entitlements WHERE household_id = ? ORDER BY id DESC`, householdID)
+	scope, args := p.ScopeCondition("region_code")
+	return s.entitlementsWhere(ctx, `SELECT `+entColumns+` FROM entitlements WHERE household_id = ? AND `+scope+` ORDER BY id DESC`,
+		append([]any{householdID}, args...)...)
+}
+
+// entitlementsWhere runs a query selecting entColumns and scans every row.
+func (s *Store) entitlementsWhere(ctx context.Context, query string, args ...any) ([]*Entitlement, error) {
+	rows, err := s.DB.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -58,9 +65,7 @@ func (s *Store) Entitlements(ctx context.Context, p *auth.Principal, householdID
 		if err != nil {
 			return nil, err
 		}
-		if p.Sees(e.RegionCode) {
-			out = append(out, e)
-		}
+		out = append(out, e)
 	}
 	return out, rows.Err()
 }

@@ -110,21 +110,8 @@ func (s *Store) CitizenDecision(ctx context.Context, citizenID, id int64) (Decis
 func (s *Store) DueReviews(ctx context.Context, p *auth.Principal, days int) ([]*Entitlement, error) {
 	scope, args := p.ScopeCondition("e.region_code")
 	limit := s.today().AddDays(days).String()
-	rows, err := s.DB.Query(ctx, `SELECT `+db.Qualify("e", entColumns)+` FROM entitlements e WHERE `+scope+`
+	return s.entitlementsWhere(ctx, `SELECT `+db.Qualify("e", entColumns)+` FROM entitlements e WHERE `+scope+`
 		AND e.status IN ('active', 'tapering') AND e.next_review <> '' AND e.next_review <= ?
 		AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.entitlement_id = e.id AND a.kind = 'review' AND a.status = 'open')
 		ORDER BY e.next_review, e.id LIMIT 500`, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Entitlement
-	for rows.Next() {
-		e, err := scanEntitlement(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }

@@ -13,15 +13,9 @@ import (
 // be regenerated, and its total is posted to the ledger as a payment split by funding source.
 func (s *Store) Approve(ctx context.Context, p *auth.Principal, id int64, version int, ip string) (*Roster, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		r, err := s.roster(ctx, tx, p, id)
+		r, err := s.districtRoster(ctx, tx, p, id, Draft, "payout.not_draft")
 		if err != nil {
 			return err
-		}
-		if p.Role != auth.DistrictApprover {
-			return apperr.Msg(apperr.Forbidden, "payout.approve_forbidden")
-		}
-		if r.Status != Draft {
-			return apperr.Msg(apperr.Conflict, "payout.not_draft")
 		}
 		res, err := tx.Exec(ctx, `UPDATE rosters SET status = 'approved', approved_by = ?, approved_at = ?, version = version + 1
 			WHERE id = ? AND version = ? AND status = 'draft'`, p.Login, s.stamp(), id, version)
@@ -70,4 +64,20 @@ func (s *Store) Lock(ctx context.Context, p *auth.Principal, id int64) error {
 			s.stamp(), id)
 		return err
 	})
+}
+
+// districtRoster loads roster id for an act of the district's approver on a roster in status
+// want: out of scope is not found, another role is forbidden, another status a conflict (notKey).
+func (s *Store) districtRoster(ctx context.Context, tx *db.Tx, p *auth.Principal, id int64, want, notKey string) (*Roster, error) {
+	r, err := s.roster(ctx, tx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Role != auth.DistrictApprover {
+		return nil, apperr.Msg(apperr.Forbidden, "payout.approve_forbidden")
+	}
+	if r.Status != want {
+		return nil, apperr.Msg(apperr.Conflict, notKey)
+	}
+	return r, nil
 }

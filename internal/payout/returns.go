@@ -32,15 +32,9 @@ type ReturnResult struct {
 func (s *Store) ApplyReturns(ctx context.Context, p *auth.Principal, id int64, returns []Return, ip string) (ReturnResult, error) {
 	var res ReturnResult
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		r, err := s.roster(ctx, tx, p, id)
+		r, err := s.districtRoster(ctx, tx, p, id, Locked, "payout.not_locked")
 		if err != nil {
 			return err
-		}
-		if p.Role != auth.DistrictApprover {
-			return apperr.Msg(apperr.Forbidden, "payout.approve_forbidden")
-		}
-		if r.Status != Locked {
-			return apperr.Msg(apperr.Conflict, "payout.not_locked")
 		}
 		for i, rt := range returns {
 			l, err := scanLine(tx.QueryRow(ctx, `SELECT `+lineSelect+` FROM roster_lines WHERE id = ? AND roster_id = ?`, rt.LineID, id))
