@@ -2,6 +2,8 @@ package payout
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/audit"
@@ -24,6 +26,9 @@ func (s *Store) Approve(ctx context.Context, p *auth.Principal, id int64, versio
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.Msg(apperr.Conflict, "payout.stale")
+		}
+		if err := refuseWithoutAccount(ctx, tx, id); err != nil {
+			return err
 		}
 		entries, err := s.split(ctx, r.Program, r.District, r.Month, r.Total)
 		if err != nil {
@@ -80,4 +85,47 @@ func (s *Store) districtRoster(ctx context.Context, tx *db.Tx, p *auth.Principal
 		return nil, apperr.Msg(apperr.Conflict, notKey)
 	}
 	return r, nil
+}
+
+// refuseWithoutAccount stops the approval of a roster that pays a household without a payee
+// account: its bank file could not be written, and an approved roster can no longer be
+// regenerated once the account is registered.
+func refuseWithoutAccount(ctx context.Context, tx *db.Tx, id int64) error {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT household_id FROM roster_lines WHERE roster_id = ? AND amount_fen > 0
+		AND account_sealed = '' ORDER BY household_id`, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var missing []int64
+	for rows.Next() {
+		var h int64
+		if err := rows.Scan(&h); err != nil {
+			return err
+		}
+		missing = append(missing, h)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return apperr.Msg(apperr.Conflict, "payout.approve_no_account", len(missing), HouseholdList(missing))
+	}
+	return nil
+}
+
+// HouseholdList names households by number for an error message: the first 20, then how many.
+func HouseholdList(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i == 20 {
+			fmt.Fprintf(&b, " 等（共 %d 户）", len(ids))
+			break
+		}
+		if i > 0 {
+			b.WriteString("、")
+		}
+		fmt.Fprint(&b, id)
+	}
+	return b.String()
 }

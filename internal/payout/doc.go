@@ -11,8 +11,10 @@
 // reversed in the ledger and queued for re-issue.
 //
 // The ledger is double-entry: each transaction's entries sum to zero, debiting the program's
-// expense account of the district and crediting the funding sources (city and district) in the
-// shares the policy parameters name (funding.city_share.<program>, effective-dated, [D] 50 %).
+// expense account of the district and crediting the funding sources — special funds from higher
+// levels of government, the city and the district — in the shares the policy parameters name
+// (funding.special_share.<program> and funding.city_share.<program>, effective-dated, per mille;
+// the district pays the rest).
 // Entries are append-only in the database; Verify proves the ledger balances and matches the
 // rosters.
 package payout

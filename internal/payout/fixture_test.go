@@ -261,7 +261,7 @@ func (f *fixture) refresh(a area, e *assistance.Entitlement) *assistance.Entitle
 
 // dibao registers a household of a head earning wage and one child in area a and carries its
 // 低保 application to the district's approval (the clock moves a week for the notice). The
-// entitlement starts the month after the approval.
+// entitlement starts the month after the approval. The household has a payee account.
 func (f *fixture) dibao(a area, wage money.Fen) (int64, *assistance.Entitlement) {
 	f.t.Helper()
 	hid, head := f.household(a, wage, 1)
@@ -269,6 +269,7 @@ func (f *fixture) dibao(a area, wage money.Fen) (int64, *assistance.Entitlement)
 	if app.Status != assistance.StatusDecided {
 		f.t.Fatalf("低保 case %d ended %s", app.ID, app.Status)
 	}
+	f.payee(a, hid)
 	return hid, f.entitlementOf(a, hid, "dibao")
 }
 
@@ -282,6 +283,7 @@ func (f *fixture) temporary(a area, expense money.Fen) (int64, *assistance.Entit
 	if app.Status != assistance.StatusDecided {
 		f.t.Fatalf("临时救助 case %d ended %s", app.ID, app.Status)
 	}
+	f.payee(a, hid)
 	e := f.entitlementOf(a, hid, "temporary")
 	if e.OneOff <= 0 {
 		f.t.Fatalf("临时救助 entitlement %+v is not a one-off", e)
@@ -303,11 +305,20 @@ func (f *fixture) review(a area, e *assistance.Entitlement, outcome string) *ass
 // payee records a bank account for household hid, derived from its id.
 func (f *fixture) payee(a area, hid int64) string {
 	f.t.Helper()
-	account := fmt.Sprintf("6222%012d", hid*7919)
+	account := payeeAccount(hid)
 	if err := f.s.SetPayee(f.ctx, a.officer, hid, "测试甲", "青岛农商银行", account, ""); err != nil {
 		f.t.Fatal(err)
 	}
 	return account
+}
+
+// payeeAccount is the account payee records for household hid.
+func payeeAccount(hid int64) string { return fmt.Sprintf("6222%012d", hid*7919) }
+
+// paidTo is line l paid to the payee that payee records for l's household.
+func paidTo(l Line) Line {
+	l.PayeeName, l.Bank, l.AccountMasked = "测试甲", "青岛农商银行", pii.MaskBank(payeeAccount(l.HouseholdID))
+	return l
 }
 
 // generate builds the roster of month m of program in a's district as a's approver.

@@ -241,6 +241,8 @@ func TestPayoutLateDecision(t *testing.T) {
 		f := newFixture(t, d, civil.Date{Year: 2024, Month: 3, Day: 4})
 		a := f.laoshan
 		hid, head := f.household(a, money.Yuan(500), 1)
+	f.payee(a, hid)
+		f.payee(a, hid)
 		app := f.driveTo(a, f.submit(a, "dibao", "", head, assistance.Details{}), assistance.StepApprove, "")
 		f.pay(a, mon(2024, 4), "dibao")
 		f.act(a.approver, app, assistance.Action{Outcome: "approve", Note: "经审核"})
@@ -284,6 +286,7 @@ func TestPayoutLateDecision(t *testing.T) {
 func (f *fixture) lateDibao(a area, before func()) *assistance.Entitlement {
 	f.t.Helper()
 	hid, head := f.household(a, money.Yuan(500), 1)
+	f.payee(a, hid)
 	app := f.driveTo(a, f.submit(a, "dibao", "", head, assistance.Details{}), assistance.StepApprove, "")
 	before()
 	f.act(a.approver, app, assistance.Action{Outcome: "approve", Note: "经审核"})

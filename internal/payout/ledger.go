@@ -11,7 +11,7 @@ import (
 	"github.com/minzheng/minzheng/internal/msg"
 )
 
-// Account codes: fund/<source>/<program> for a funding source (city, or a district code) and
+// Account codes: fund/<source>/<program> for a funding source (special, city, or a district code) and
 // expense/<district>/<program> for what a district paid out.
 func fundAccount(source, program string) string      { return "fund/" + source + "/" + program }
 func expenseAccount(district, program string) string { return "expense/" + district + "/" + program }
@@ -22,9 +22,11 @@ type entry struct {
 	amount              money.Fen
 }
 
-// split divides amount between the city and the district in the city's share for the program
-// on the month (funding.city_share.<program>, per mille). The city's part is rounded half up
-// to the fen and the district takes the rest, so the parts always add up.
+// split divides amount between the funding sources on the month: special funds (上级专项补助,
+// funding.special_share.<program>, per mille, none when unset), the city
+// (funding.city_share.<program>, per mille) and the district, which takes the rest. Each share
+// is rounded half up to the fen and the district's part is what remains, so the parts always
+// add up; shares above 1000 ‰ in total are a configuration error.
 func (s *Store) split(ctx context.Context, program, district string, m civil.Month, amount money.Fen) ([]entry, error) {
 	set, err := s.params(ctx)
 	if err != nil {
@@ -34,13 +36,22 @@ func (s *Store) split(ctx context.Context, program, district string, m civil.Mon
 	if err != nil {
 		return nil, apperr.Msg(apperr.Conflict, "payout.no_funding", program)
 	}
-	city := money.MulRatio(amount, p.Value, 1000, money.RoundHalfUp)
+	var special int64
+	if sp, err := set.Lookup("funding.special_share."+program, district, "", m.FirstDay()); err == nil {
+		special = sp.Value
+	}
+	if p.Value < 0 || special < 0 || p.Value+special > 1000 {
+		return nil, apperr.Msg(apperr.Conflict, "payout.bad_funding", program)
+	}
+	cityPart := money.MulRatio(amount, p.Value, 1000, money.RoundHalfUp)
+	specialPart := money.MulRatio(amount, special, 1000, money.RoundHalfUp)
 	t := msg.Default().T
 	prog := t("program." + program)
 	return []entry{
 		{expenseAccount(district, program), fmt.Sprintf(t("payout.account.expense"), district, prog), "expense", amount},
-		{fundAccount("city", program), fmt.Sprintf(t("payout.account.city"), prog), "fund", -city},
-		{fundAccount(district, program), fmt.Sprintf(t("payout.account.district"), district, prog), "fund", -(amount - city)},
+		{fundAccount("special", program), fmt.Sprintf(t("payout.account.special"), prog), "fund", -specialPart},
+		{fundAccount("city", program), fmt.Sprintf(t("payout.account.city"), prog), "fund", -cityPart},
+		{fundAccount(district, program), fmt.Sprintf(t("payout.account.district"), district, prog), "fund", -(amount - cityPart - specialPart)},
 	}, nil
 }
 

@@ -43,12 +43,14 @@ func (f *fixture) postings(id int64, kind string) (map[string]money.Fen, int) {
 	return out, len(txs)
 }
 
-// wantSplit is a payment of amount split city/district at share per mille: the city's part
-// rounded half up, the district's the rest.
+// wantSplit is a 低保 or 特困 payment of amount split between special funds (200 ‰, the default),
+// the city at share per mille and the district: each share rounded half up, the district's
+// part the rest.
 func wantSplit(district, program string, amount money.Fen, share int64) map[string]money.Fen {
 	city := money.Fen((int64(amount)*share + 500) / 1000)
+	special := money.Fen((int64(amount)*200 + 500) / 1000)
 	return map[string]money.Fen{"expense/" + district + "/" + program: amount, "fund/city/" + program: -city,
-		"fund/" + district + "/" + program: -(amount - city)}
+		"fund/special/" + program: -special, "fund/" + district + "/" + program: -(amount - city - special)}
 }
 
 // TestPayoutArrearsAfterStandardChange: in September the city raises the 低保 standard from
@@ -89,10 +91,10 @@ func TestPayoutArrearsAfterStandardChange(t *testing.T) {
 		oct := f.pay(a, mon(2024, 10), "dibao")
 		got := f.linesOf(a, oct.ID, e)
 		want := []string{
-			lineKey(Line{EntitlementID: e.ID, HouseholdID: hid, RegionCode: a.community, Kind: Regular, Amount: e.Monthly, Persons: 2,
-				From: mon(2024, 10), To: mon(2024, 10), Status: "pending"}),
-			lineKey(Line{EntitlementID: e.ID, HouseholdID: hid, RegionCode: a.community, Kind: Arrears, Amount: 3 * diff,
-				From: mon(2024, 7), To: mon(2024, 9), AdjustmentID: id, Reason: adj.Reason, Status: "pending"}),
+			lineKey(paidTo(Line{EntitlementID: e.ID, HouseholdID: hid, RegionCode: a.community, Kind: Regular, Amount: e.Monthly, Persons: 2,
+				From: mon(2024, 10), To: mon(2024, 10), Status: "pending"})),
+			lineKey(paidTo(Line{EntitlementID: e.ID, HouseholdID: hid, RegionCode: a.community, Kind: Arrears, Amount: 3 * diff,
+				From: mon(2024, 7), To: mon(2024, 9), AdjustmentID: id, Reason: adj.Reason, Status: "pending"})),
 		}
 		slices.Sort(want)
 		if d := cmp.Diff(want, lineSet(got)); d != "" {
@@ -131,9 +133,9 @@ func TestPayoutRecovery(t *testing.T) {
 		}
 		june := f.pay(a, mon(2024, 6), "dibao")
 		got := f.linesOf(a, june.ID, small)
-		if len(got) != 2 || !slices.Contains(lineSet(got), lineKey(Line{EntitlementID: small.ID, HouseholdID: small.HouseholdID,
+		if len(got) != 2 || !slices.Contains(lineSet(got), lineKey(paidTo(Line{EntitlementID: small.ID, HouseholdID: small.HouseholdID,
 			RegionCode: a.community, Kind: Recovery, Amount: -money.Yuan(200), From: mon(2024, 4), To: mon(2024, 5), AdjustmentID: covered,
-			Reason: "多发追回", Status: "pending"})) {
+			Reason: "多发追回", Status: "pending"}))) {
 			t.Fatalf("June lines of the covered recovery:%s", describe(got))
 		}
 		if got := f.linesOf(a, june.ID, big); len(got) != 1 || got[0].Kind != Regular {
@@ -273,7 +275,7 @@ func TestPayoutTrialBalanceScope(t *testing.T) {
 			}
 			return out
 		}
-		all := []string{"expense/370212/dibao", "fund/370212/dibao", "fund/city/dibao"}
+		all := []string{"expense/370212/dibao", "fund/370212/dibao", "fund/city/dibao", "fund/special/dibao"}
 		if d := cmp.Diff(all, accounts(auth.System())); d != "" {
 			t.Fatalf("system (-want +got):\n%s", d)
 		}

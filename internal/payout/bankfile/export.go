@@ -202,11 +202,11 @@ func Write(w io.Writer, r *payout.Roster, src Source, keys *pii.Keyring, opt Opt
 	case err != nil:
 		return t, err
 	case len(missing) > 0:
-		return t, apperr.Msg(apperr.Conflict, "payout.bankfile.no_account", len(missing), idList(missing))
+		return t, apperr.Msg(apperr.Conflict, "payout.bankfile.no_account", len(missing), payout.HouseholdList(missing))
 	case len(negative) > 0:
-		return t, apperr.Msg(apperr.Conflict, "payout.bankfile.negative", len(negative), idList(negative))
+		return t, apperr.Msg(apperr.Conflict, "payout.bankfile.negative", len(negative), payout.HouseholdList(negative))
 	case len(badText) > 0:
-		return t, apperr.Msg(apperr.Conflict, "payout.bankfile.not_gbk", len(badText), idList(badText))
+		return t, apperr.Msg(apperr.Conflict, "payout.bankfile.not_gbk", len(badText), payout.HouseholdList(badText))
 	case t.Amount != r.Total:
 		return t, fmt.Errorf("bankfile: roster %d totals %d fen but its lines sum to %d", r.ID, r.Total, t.Amount)
 	}
@@ -239,20 +239,4 @@ func appendOnce(ids []int64, id int64) []int64 {
 		return ids
 	}
 	return append(ids, id)
-}
-
-// idList names up to 20 household ids, then how many more.
-func idList(ids []int64) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i == 20 {
-			fmt.Fprintf(&b, " 等（共 %d 户）", len(ids))
-			break
-		}
-		if i > 0 {
-			b.WriteString("、")
-		}
-		fmt.Fprint(&b, id)
-	}
-	return b.String()
 }
