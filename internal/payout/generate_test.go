@@ -241,7 +241,7 @@ func TestPayoutLateDecision(t *testing.T) {
 		f := newFixture(t, d, civil.Date{Year: 2024, Month: 3, Day: 4})
 		a := f.laoshan
 		hid, head := f.household(a, money.Yuan(500), 1)
-	f.payee(a, hid)
+		f.payee(a, hid)
 		f.payee(a, hid)
 		app := f.driveTo(a, f.submit(a, "dibao", "", head, assistance.Details{}), assistance.StepApprove, "")
 		f.pay(a, mon(2024, 4), "dibao")
