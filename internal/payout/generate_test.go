@@ -242,7 +242,6 @@ func TestPayoutLateDecision(t *testing.T) {
 		a := f.laoshan
 		hid, head := f.household(a, money.Yuan(500), 1)
 		f.payee(a, hid)
-		f.payee(a, hid)
 		app := f.driveTo(a, f.submit(a, "dibao", "", head, assistance.Details{}), assistance.StepApprove, "")
 		f.pay(a, mon(2024, 4), "dibao")
 		f.act(a.approver, app, assistance.Action{Outcome: "approve", Note: "经审核"})
