@@ -61,13 +61,13 @@ func (b *builder) build(ctx context.Context) error {
 	return b.adjustments(ctx)
 }
 
-// add queues a line, filling in the household's payee and size.
+// add queues a line, filling in the household's payee and, unless given, its size.
 func (b *builder) add(l Line) {
 	l.RosterID = b.rosterID
 	if pe, ok := b.payees[l.HouseholdID]; ok {
 		l.PayeeName, l.Bank, l.AccountMasked = pe.name, pe.bank, pe.masked
 	}
-	if l.Kind == Regular || l.Kind == OneOff {
+	if l.Persons == 0 && (l.Kind == Regular || l.Kind == OneOff) {
 		l.Persons = b.sizes[l.HouseholdID]
 	}
 	if l.Amount > 0 {

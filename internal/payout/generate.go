@@ -45,7 +45,11 @@ func (s *Store) Generate(ctx context.Context, p *auth.Principal, m civil.Month, 
 			return err
 		}
 		b := &builder{s: s, tx: tx, rosterID: id, month: m, program: program, district: district, positive: map[int64]money.Fen{}}
-		if err := b.build(ctx); err != nil {
+		build := b.build
+		if program == PriceSubsidy {
+			build = b.buildPriceSubsidy
+		}
+		if err := build(ctx); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE rosters SET generated_by = ?, generated_at = ?, version = version + 1 WHERE id = ?`,

@@ -89,7 +89,7 @@ type Line struct {
 
 // Programs lists the programs that pay money (recognitions such as 低保边缘 pay nothing).
 func Programs() []string {
-	return []string{"dibao", "tekun", "temporary", "orphan", "de_facto_orphan", "vulnerable_child", "disability_living", "disability_care"}
+	return []string{"dibao", "tekun", "temporary", "orphan", "de_facto_orphan", "vulnerable_child", "disability_living", "disability_care", PriceSubsidy}
 }
 
 func (s *Store) params(ctx context.Context) (*policy.Set, error) { return s.Params.Load(ctx) }

@@ -84,3 +84,25 @@ func (s *Store) HouseholdSizes(ctx context.Context, prefix string) (map[int64]in
 	}
 	return out, rows.Err()
 }
+
+// HouseholdHukous gives the 户籍 type (urban or rural) of every household in the area of region
+// prefix: standards that differ between town and country, such as the price subsidy's base,
+// are looked up by it.
+func (s *Store) HouseholdHukous(ctx context.Context, prefix string) (map[int64]string, error) {
+	cond, args := db.PrefixRange("region_code", prefix)
+	rows, err := s.DB.Query(ctx, `SELECT id, hukou FROM households WHERE `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var hukou string
+		if err := rows.Scan(&id, &hukou); err != nil {
+			return nil, err
+		}
+		out[id] = hukou
+	}
+	return out, rows.Err()
+}
