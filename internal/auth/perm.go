@@ -39,6 +39,14 @@ const (
 	// approves, exports and reconciles rosters (the store keeps approval to the district).
 	PayoutView   Permission = "payout.view"
 	PayoutManage Permission = "payout.manage"
+	// MonitorView reads monitoring warnings, agency batches, campaigns and their figures;
+	// MonitorHandle assigns, visits and closes warnings and campaign tasks (street and grid);
+	// MonitorIngest hands in agency files (the agency's machine token, or the city's staff);
+	// MonitorCampaign defines screening campaigns (city and district).
+	MonitorView     Permission = "monitor.view"
+	MonitorHandle   Permission = "monitor.handle"
+	MonitorIngest   Permission = "monitor.ingest"
+	MonitorCampaign Permission = "monitor.campaign"
 )
 
 // matrix is the permission table, one line per permission, one column per role, in the order of
@@ -46,20 +54,24 @@ const (
 //
 //	city  district  street  grid  canteen  charity  rescue  auditor  feed
 var matrix = map[Permission]string{
-	RegionView:    "X     X         X       X     X        X        X       X        -",
-	UserView:      "X     X         -       -     -        -        -       X        -",
-	UserManage:    "X     X         -       -     -        -        -       -        -",
-	TokenManage:   "X     -         -       -     -        -        -       -        -",
-	PIIReveal:     "X     X         X       X     -        -        -       -        -",
-	AuditView:     "X     -         -       -     -        -        -       X        -",
-	HouseholdView: "X     X         X       X     -        -        -       X        -",
-	HouseholdEdit: "X     X         X       -     -        -        -       -        -",
-	PolicyEdit:    "X     -         -       -     -        -        -       -        -",
-	CaseView:      "X     X         X       X     -        -        -       X        -",
-	CaseHandle:    "-     X         X       X     -        -        -       -        -",
-	CaseIntake:    "-     -         X       -     -        -        -       -        -",
-	PayoutView:    "X     X         X       -     -        -        -       X        -",
-	PayoutManage:  "X     X         -       -     -        -        -       -        -",
+	RegionView:      "X     X         X       X     X        X        X       X        -",
+	UserView:        "X     X         -       -     -        -        -       X        -",
+	UserManage:      "X     X         -       -     -        -        -       -        -",
+	TokenManage:     "X     -         -       -     -        -        -       -        -",
+	PIIReveal:       "X     X         X       X     -        -        -       -        -",
+	AuditView:       "X     -         -       -     -        -        -       X        -",
+	HouseholdView:   "X     X         X       X     -        -        -       X        -",
+	HouseholdEdit:   "X     X         X       -     -        -        -       -        -",
+	PolicyEdit:      "X     -         -       -     -        -        -       -        -",
+	CaseView:        "X     X         X       X     -        -        -       X        -",
+	CaseHandle:      "-     X         X       X     -        -        -       -        -",
+	CaseIntake:      "-     -         X       -     -        -        -       -        -",
+	PayoutView:      "X     X         X       -     -        -        -       X        -",
+	PayoutManage:    "X     X         -       -     -        -        -       -        -",
+	MonitorView:     "X     X         X       X     -        -        -       X        -",
+	MonitorHandle:   "-     X         X       X     -        -        -       -        -",
+	MonitorIngest:   "X     -         -       -     -        -        -       -        X",
+	MonitorCampaign: "X     X         -       -     -        -        -       -        -",
 }
 
 var grants = parseMatrix()
