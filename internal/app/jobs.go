@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/jobs"
@@ -51,7 +52,12 @@ func (m *Main) preparePayouts(ctx context.Context) error {
 	n := 0
 	for _, d := range districts {
 		for _, program := range payout.Programs() {
-			if _, err := m.svc.payout.Generate(ctx, auth.System(), next, program, d); err != nil {
+			_, err := m.svc.payout.Generate(ctx, auth.System(), next, program, d)
+			if program == payout.PriceSubsidy && apperr.KindOf(err) == apperr.Conflict {
+				// No CPI entered for the month yet, or the linkage not triggered: nothing to pay.
+				continue
+			}
+			if err != nil {
 				return err
 			}
 			n++

@@ -1,0 +1,260 @@
+package monitor
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/money"
+	"github.com/minzheng/minzheng/internal/monitor/feed"
+	"github.com/minzheng/minzheng/internal/policy"
+)
+
+// sourceRules are the rules that read one source, with their fields resolved to row indexes.
+type sourceRules struct {
+	src    feed.Source
+	region int // the optional residence field, for people not in the database
+	rules  []boundRule
+}
+
+type boundRule struct {
+	*Rule
+	period int // field index, or -1 for "once"
+	conds  []boundCond
+}
+
+type boundCond struct {
+	Condition
+	field int
+}
+
+// bindRules resolves every rule reading src.
+func bindRules(src feed.Source) *sourceRules {
+	sr := &sourceRules{src: src, region: src.Index("region")}
+	for i := range ruleSet {
+		r := &ruleSet[i]
+		if !containsString(r.Sources, src.Name) {
+			continue
+		}
+		b := boundRule{Rule: r, period: -1}
+		if r.Period != "once" {
+			b.period = src.Index(r.Period)
+		}
+		for _, c := range r.Conditions {
+			field := -1
+			if c.Field != "" {
+				field = src.Index(c.Field)
+			}
+			b.conds = append(b.conds, boundCond{Condition: c, field: field})
+		}
+		sr.rules = append(sr.rules, b)
+	}
+	return sr
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// judge is what rules are evaluated against besides the row: the day, the parameters in force,
+// and who was seen earning in this run. One per worker: its cache is not shared.
+type judge struct {
+	today   civil.Date
+	params  *policy.Set
+	cache   map[string]int64
+	earning map[uint64]bool
+}
+
+// param is the parameter's value for region on the run's day; false when none applies.
+func (j *judge) param(name, region string) (int64, bool) {
+	district := region
+	if len(district) > 6 {
+		district = district[:6]
+	}
+	key := name + "|" + district
+	if v, ok := j.cache[key]; ok {
+		return v, v != noParam
+	}
+	v := noParam
+	if p, err := j.params.Lookup(name, district, "", j.today); err == nil {
+		v = p.Value
+	}
+	j.cache[key] = v
+	return v, v != noParam
+}
+
+const noParam int64 = -1 << 62
+
+// hit is a rule that fired on a row.
+type hit struct {
+	rule     *Rule
+	hash     string
+	period   string
+	person   *person // nil for someone not in the database
+	region   string
+	evidence map[string]string
+}
+
+// eval runs the source's rules on one row about p (nil when not registered) and calls emit for
+// each rule that fires.
+func (sr *sourceRules) eval(j *judge, row *feed.Row, p *person, emit func(hit)) {
+	for i := range sr.rules {
+		r := &sr.rules[i]
+		if p == nil && r.Subject != SubjectUnregistered || p != nil && r.Subject != SubjectRegistered {
+			continue
+		}
+		if p != nil && (p.tier == "" || len(r.Tiers) > 0 && !containsString(r.Tiers, p.tier)) {
+			continue
+		}
+		region := ""
+		if p != nil {
+			region = p.region
+		} else if sr.region >= 0 {
+			region, _ = row.Text(sr.region)
+		}
+		facts := map[string]string{}
+		if !sr.holds(j, r, row, p, region, facts) {
+			continue
+		}
+		h := hit{rule: r.Rule, hash: row.IDHash, person: p, region: region, period: "once", evidence: facts}
+		if r.period >= 0 {
+			h.period = fieldText(&sr.src, row, r.period)
+		}
+		for f := range sr.src.Fields {
+			if sr.src.Fields[f].Type == feed.TypeID {
+				continue
+			}
+			if v := fieldText(&sr.src, row, f); v != "" {
+				facts[sr.src.Fields[f].Name] = v
+			}
+		}
+		if p != nil {
+			facts["registry.tier"] = p.tier
+		}
+		emit(h)
+	}
+}
+
+// holds tests every condition of r, noting the registry facts and thresholds it used.
+func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, region string, facts map[string]string) bool {
+	for _, c := range r.conds {
+		switch c.Test {
+		case "at_least", "at_most":
+			v, ok := number(&sr.src, row, c.field)
+			limit := c.Value
+			if c.Param != "" {
+				name := c.Param
+				if c.ByTier && p != nil {
+					name += "." + p.tier
+				}
+				if limit, ok = j.param(name, region); !ok {
+					return false
+				}
+				facts["threshold."+c.Param] = strconv.FormatInt(limit, 10)
+			}
+			if !ok || c.Test == "at_least" && v < limit || c.Test == "at_most" && v > limit {
+				return false
+			}
+		case "equals":
+			if v, _ := row.Text(c.field); v != c.ValueText {
+				return false
+			}
+		case "main_earner":
+			if !p.mainEarner {
+				return false
+			}
+			facts["registry.income"] = p.income.String()
+		case "after_tier_start":
+			d, ok := row.Date(c.field)
+			if !ok || p.tierSince.IsZero() || d.Before(p.tierSince) {
+				return false
+			}
+			facts["registry.tier_since"] = p.tierSince.String()
+		case "ongoing":
+			if d, ok := row.Date(c.field); ok && d.Before(j.today) {
+				return false
+			}
+		case "drop_below_registered":
+			v, ok := row.Fen(c.field)
+			drop, okp := j.param(c.Param, region)
+			if !ok || !okp || p.income <= 0 || v > money.MulRatio(p.income, 1000-drop, 1000, money.RoundHalfUp) {
+				return false
+			}
+			facts["registry.income"] = p.income.String()
+		case "more_severe_than_registered":
+			g, ok := row.Int(c.field)
+			if !ok || p.grade != 0 && int64(p.grade) <= g {
+				return false
+			}
+			facts["registry.disability_grade"] = strconv.Itoa(int(p.grade))
+		case "registered_in_school":
+			if !p.inSchool {
+				return false
+			}
+		case "within_months":
+			d, ok := row.Date(c.field)
+			n, okp := j.param(c.Param, region)
+			if !ok || !okp || d.Before(j.today.AddDays(-int(n)*30)) {
+				return false
+			}
+		case "no_income":
+			if k, ok := hashKey(row.IDHash); !ok || j.earning[k] {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// number reads a money (in fen) or integer field.
+func number(src *feed.Source, row *feed.Row, i int) (int64, bool) {
+	if i < 0 {
+		return 0, false
+	}
+	if src.Fields[i].Type == feed.TypeMoney {
+		v, ok := row.Fen(i)
+		return int64(v), ok
+	}
+	return row.Int(i)
+}
+
+// fieldText is a field's value as text for evidence and periods; "" when empty.
+func fieldText(src *feed.Source, row *feed.Row, i int) string {
+	switch src.Fields[i].Type {
+	case feed.TypeDate:
+		if d, ok := row.Date(i); ok {
+			return d.String()
+		}
+	case feed.TypeMonth:
+		if m, ok := row.Month(i); ok {
+			return m.String()
+		}
+	case feed.TypeMoney:
+		if v, ok := row.Fen(i); ok {
+			return v.String()
+		}
+	case feed.TypeInt:
+		if v, ok := row.Int(i); ok {
+			return strconv.FormatInt(v, 10)
+		}
+	default:
+		v, _ := row.Text(i)
+		return v
+	}
+	return ""
+}
+
+// summary is the warning's one line: the rule's name and the evidence that matters most.
+func (h hit) summary(label string) string {
+	if h.person == nil {
+		return fmt.Sprintf("%s（未纳入低收入人口库）", label)
+	}
+	return fmt.Sprintf("%s（%s）", label, h.person.tier)
+}

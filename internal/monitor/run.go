@@ -1,0 +1,349 @@
+package monitor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/monitor/feed"
+	"github.com/minzheng/minzheng/internal/msg"
+	"github.com/minzheng/minzheng/internal/pii"
+)
+
+// maxKeptErrors is how many row errors of a rejected batch are kept for the agency.
+const maxKeptErrors = 1000
+
+// staleClaim is how long a batch may stay "processing" before another run takes it over: the
+// process that claimed it has died.
+const staleClaim = time.Hour
+
+// RunReport says what a run did.
+type RunReport struct {
+	Batches  []Batch
+	Rows     int64
+	Matched  int64
+	Warnings int
+	Elapsed  time.Duration
+}
+
+// Run processes every batch waiting (received, failed, or left processing by a dead process):
+// the registry is loaded into memory once, each file is read and checked whole, a file with bad
+// rows is rejected with its errors, and the warnings of a good file are written with its status
+// in one transaction. Income files go first: who earns is a fact the discovery rules use. by
+// names the run (a login or "system"); progress, if given, hears of long files.
+func (s *Store) Run(ctx context.Context, by string, progress func(string)) (*RunReport, error) {
+	start := time.Now()
+	claimed, err := s.claim(ctx, by)
+	if err != nil || len(claimed) == 0 {
+		return &RunReport{Elapsed: time.Since(start)}, err
+	}
+	snap, err := loadSnapshot(ctx, s.Registry)
+	if err != nil {
+		return nil, s.release(ctx, claimed, err)
+	}
+	params, err := s.Params.Load(ctx)
+	if err != nil {
+		return nil, s.release(ctx, claimed, err)
+	}
+	earning := map[uint64]bool{}
+	var first, rest []Batch
+	for _, b := range claimed {
+		if b.Source == "income" || b.Source == "social_insurance" {
+			first = append(first, b)
+		} else {
+			rest = append(rest, b)
+		}
+	}
+	rep := &RunReport{}
+	var mu sync.Mutex
+	for _, group := range [][]Batch{first, rest} {
+		results := make([]*processed, len(group))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		for i := range group {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				j := &judge{today: s.today(), params: params, cache: map[string]int64{}, earning: earning}
+				results[i] = s.process(ctx, &group[i], snap, j, &mu, progress)
+			}()
+		}
+		wg.Wait()
+		for i, res := range results {
+			b, err := s.finish(ctx, &group[i], res)
+			if err != nil {
+				return nil, s.release(ctx, group[i:], err)
+			}
+			rep.Batches = append(rep.Batches, *b)
+			rep.Rows += b.RowsRead
+			rep.Matched += b.RowsMatched
+			rep.Warnings += b.Warnings
+			for k := range res.earning {
+				earning[k] = true
+			}
+		}
+	}
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+// claim marks the waiting batches as this run's. The UPDATE names the status it saw, so of two
+// processes claiming at once only one gets each batch.
+func (s *Store) claim(ctx context.Context, by string) ([]Batch, error) {
+	stale := db.FormatTime(s.now().Add(-staleClaim))
+	rows, err := s.DB.Query(ctx, `SELECT `+batchColumns+` FROM monitor_batches WHERE status IN ('received', 'failed')
+		OR (status = 'processing' AND claimed_at < ?) ORDER BY id`, stale)
+	if err != nil {
+		return nil, err
+	}
+	var waiting []Batch
+	for rows.Next() {
+		b, err := scanBatch(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		waiting = append(waiting, *b)
+	}
+	rows.Close()
+	var out []Batch
+	for _, b := range waiting {
+		res, err := s.DB.Exec(ctx, `UPDATE monitor_batches SET status = 'processing', claimed_by = ?, claimed_at = ?, message = ''
+			WHERE id = ? AND (status IN ('received', 'failed') OR (status = 'processing' AND claimed_at < ?))`, by, s.stamp(), b.ID, stale)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			b.Status = BatchProcessing
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+// release marks batches failed after an error that was not the file's fault, so the next run
+// retries them, and returns the error.
+func (s *Store) release(ctx context.Context, batches []Batch, cause error) error {
+	for _, b := range batches {
+		if _, err := s.DB.Exec(context.WithoutCancel(ctx), `UPDATE monitor_batches SET status = 'failed', message = ?
+			WHERE id = ? AND status = 'processing'`, clipText(cause.Error(), 500), b.ID); err != nil {
+			return errors.Join(cause, err)
+		}
+	}
+	return cause
+}
+
+// processed is what reading one batch produced.
+type processed struct {
+	rows, matched int64
+	errs          []RowError
+	errCount      int
+	hits          []hit
+	earning       map[uint64]bool
+	fail          error
+}
+
+// process reads one batch whole, matching and judging every row.
+func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge, mu *sync.Mutex, progress func(string)) *processed {
+	out := &processed{earning: map[uint64]bool{}}
+	src, _ := feed.Lookup(b.Source)
+	f, err := os.Open(s.spoolPath(b.Source, b.SHA256, b.Format))
+	if err != nil {
+		out.fail = err
+		return out
+	}
+	defer f.Close()
+	r, err := feed.NewReader(src, b.Format, f, feed.Options{Today: s.today(),
+		Hasher: func(id string) string { return s.Keys.Hash(pii.IDNumber, id) }})
+	if err != nil {
+		var fe *feed.FileError
+		if errors.As(err, &fe) {
+			out.errs, out.errCount = []RowError{{Line: 1, Message: fe.Msg}}, 1
+			return out
+		}
+		out.fail = err
+		return out
+	}
+	defer r.Close()
+	rules := bindRules(src)
+	earnIdx := -1
+	if src.Name == "income" {
+		earnIdx = src.Index("income")
+	} else if src.Name == "social_insurance" {
+		earnIdx = src.Index("base")
+	}
+	seen := map[string]int{}
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		var re *feed.RowError
+		switch {
+		case errors.As(err, &re):
+			out.addError(RowError{Line: int64(re.Line), Field: re.Field, Message: re.Msg})
+			continue
+		case err != nil:
+			var fe *feed.FileError
+			if errors.As(err, &fe) {
+				out.addError(RowError{Line: int64(r.Rows() + 1), Message: fe.Msg})
+				return out
+			}
+			out.fail = err
+			return out
+		}
+		out.rows++
+		if out.rows%500000 == 0 {
+			if err := ctx.Err(); err != nil {
+				out.fail = err
+				return out
+			}
+			s.noteProgress(ctx, b, out.rows, progress)
+		}
+		key := row.Key()
+		if line, dup := seen[key]; dup {
+			out.addError(RowError{Line: int64(row.Line), Message: msg.Default().T("monitor.duplicate_row", row.Line, line)})
+			continue
+		}
+		seen[key] = row.Line
+		p := snap.find(row.IDHash)
+		if p != nil {
+			out.matched++
+		} else if earnIdx >= 0 {
+			if v, ok := row.Fen(earnIdx); ok && v > 0 {
+				if k, ok := hashKey(row.IDHash); ok {
+					out.earning[k] = true
+				}
+			}
+		}
+		if out.errCount > 0 {
+			continue // a rejected file raises nothing; keep reading only to list its errors
+		}
+		rules.eval(j, row, p, func(h hit) { out.hits = append(out.hits, h) })
+	}
+	return out
+}
+
+func (p *processed) addError(e RowError) {
+	p.errCount++
+	if len(p.errs) < maxKeptErrors {
+		p.errs = append(p.errs, e)
+	}
+}
+
+// noteProgress records how far a long file has been read, for the batch page and the CLI.
+func (s *Store) noteProgress(ctx context.Context, b *Batch, rows int64, progress func(string)) {
+	_, _ = s.DB.Exec(ctx, `UPDATE monitor_batches SET rows_read = ? WHERE id = ?`, rows, b.ID)
+	if progress != nil {
+		progress(fmt.Sprintf("%s #%d: %d rows", b.Source, b.ID, rows))
+	}
+}
+
+// finish writes a batch's outcome in one transaction: its errors and rejection, or its warnings
+// (each at most once, whoever raised it first) and completion.
+func (s *Store) finish(ctx context.Context, b *Batch, res *processed) (*Batch, error) {
+	if res.fail != nil {
+		return nil, res.fail
+	}
+	deadline, err := s.deadline(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if res.errCount > 0 {
+			for _, e := range res.errs {
+				if _, err := tx.Exec(ctx, `INSERT INTO monitor_batch_errors (batch_id, line, field, message) VALUES (?, ?, ?, ?)`,
+					b.ID, e.Line, e.Field, e.Message); err != nil {
+					return err
+				}
+			}
+			_, err := tx.Exec(ctx, `UPDATE monitor_batches SET status = 'rejected', rows_read = ?, rows_matched = 0, row_errors = ?,
+				warnings = 0, message = ?, finished_at = ? WHERE id = ?`, res.rows, res.errCount,
+				msg.Default().T("monitor.rejected", res.errCount), s.stamp(), b.ID)
+			return err
+		}
+		n, err := s.insertWarnings(ctx, tx, b.ID, res.hits, deadline)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE monitor_batches SET status = 'done', rows_read = ?, rows_matched = ?, row_errors = 0,
+			warnings = ?, finished_at = ? WHERE id = ?`, res.rows, res.matched, n, s.stamp(), b.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.batch(ctx, b.ID)
+}
+
+// insertWarnings writes the hits as open warnings; one already raised (same rule, person and
+// period) is left alone. It returns how many are new.
+func (s *Store) insertWarnings(ctx context.Context, tx *db.Tx, batchID int64, hits []hit, due string) (int, error) {
+	t := msg.Default().T
+	now := s.stamp()
+	n := 0
+	for start := 0; start < len(hits); start += 200 {
+		chunk := hits[start:min(start+200, len(hits))]
+		args := make([]any, 0, len(chunk)*14)
+		for _, h := range chunk {
+			ev, _ := json.Marshal(h.evidence)
+			var pid, hid any
+			tier := ""
+			if h.person != nil {
+				pid, hid, tier = h.person.id, h.person.household, h.person.tier
+			}
+			region := h.region
+			if region == "" {
+				region = "3702"
+			}
+			args = append(args, h.rule.ID, h.rule.Kind, h.hash, h.period, pid, hid, region, tier, batchID,
+				h.summary(t("monitor.rule."+h.rule.ID)), string(ev), due, now, now)
+		}
+		row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)"
+		rows, err := tx.Query(ctx, `INSERT INTO monitor_warnings (rule, kind, subject_hash, period, person_id, household_id,
+			region_code, tier, batch_id, summary, evidence, state, due_date, created_at, updated_at) VALUES `+
+			strings.TrimSuffix(strings.Repeat(row+", ", len(chunk)), ", ")+` ON CONFLICT (rule, subject_hash, period) DO NOTHING RETURNING id`, args...)
+		if err != nil {
+			return 0, err
+		}
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+// deadline is the due date of a warning raised today: monitor.deadline_days working days [D].
+func (s *Store) deadline(ctx context.Context) (string, error) {
+	set, err := s.Params.Load(ctx)
+	if err != nil {
+		return "", err
+	}
+	days := int64(10)
+	if p, err := set.Lookup("monitor.deadline_days", "3702", "", s.today()); err == nil {
+		days = p.Value
+	}
+	return s.cal().AddWorkingDays(s.today(), int(days)).String(), nil
+}
+
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:min(len(r), n/3)])
+}

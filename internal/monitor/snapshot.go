@@ -1,0 +1,102 @@
+package monitor
+
+import (
+	"context"
+	"encoding/hex"
+
+	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/money"
+	"github.com/minzheng/minzheng/internal/registry"
+)
+
+// person is a registered person as the rules see them, held in memory for a run.
+type person struct {
+	hash       string
+	id         int64
+	household  int64
+	region     string
+	birth      civil.Date
+	grade      int8
+	inSchool   bool
+	mainEarner bool
+	income     money.Fen
+	tier       string
+	tierSince  civil.Date
+}
+
+// snapshot is the registry in memory: every person by the first 8 bytes of the ID hash (a
+// collision is settled by comparing the whole hash), so matching a row is one map look-up.
+type snapshot struct {
+	people []person
+	index  map[uint64]int32
+}
+
+// hashKey is the first 8 bytes of a hex hash, or false for text that is not one.
+func hashKey(h string) (uint64, bool) {
+	if len(h) != 64 {
+		return 0, false
+	}
+	var b [8]byte
+	if _, err := hex.Decode(b[:], []byte(h[:16])); err != nil {
+		return 0, false
+	}
+	return uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
+		uint64(b[4])<<24 | uint64(b[5])<<16 | uint64(b[6])<<8 | uint64(b[7]), true
+}
+
+// loadSnapshot reads every registered person once and marks each household's main earner: the
+// member with the highest registered income, if anyone has one.
+func loadSnapshot(ctx context.Context, reg *registry.Store) (*snapshot, error) {
+	s := &snapshot{index: map[uint64]int32{}}
+	earner := map[int64]int32{}
+	err := reg.EachMonitorPerson(ctx, func(p *registry.MonitorPerson) error {
+		i := int32(len(s.people))
+		s.people = append(s.people, person{hash: p.IDHash, id: p.PersonID, household: p.HouseholdID, region: p.RegionCode,
+			birth: p.BirthDate, grade: int8(p.DisabilityGrade), inSchool: p.InSchool, income: p.Income, tier: string(p.Tier),
+			tierSince: p.TierSince})
+		if k, ok := hashKey(p.IDHash); ok {
+			if _, dup := s.index[k]; !dup {
+				s.index[k] = i
+			} else {
+				s.index[k] = -1 // two hashes share 8 bytes: settled by a scan (never seen in practice)
+			}
+		}
+		if p.Income > 0 {
+			if j, ok := earner[p.HouseholdID]; !ok || s.people[j].income < p.Income {
+				earner[p.HouseholdID] = i
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range earner {
+		s.people[i].mainEarner = true
+	}
+	return s, nil
+}
+
+// find returns the registered person with ID hash h, or nil.
+func (s *snapshot) find(h string) *person {
+	k, ok := hashKey(h)
+	if !ok {
+		return nil
+	}
+	i, ok := s.index[k]
+	switch {
+	case !ok:
+		return nil
+	case i >= 0:
+		if s.people[i].hash == h {
+			return &s.people[i]
+		}
+		return nil
+	}
+	for j := range s.people {
+		if s.people[j].hash == h {
+			return &s.people[j]
+		}
+	}
+	return nil
+}

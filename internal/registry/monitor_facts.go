@@ -1,0 +1,118 @@
+package registry
+
+import (
+	"context"
+
+	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/money"
+)
+
+// MonitorPerson is what dynamic monitoring compares other agencies' rows with: a registered
+// person's identity hash, household, area, tier and the facts the warning rules read.
+type MonitorPerson struct {
+	PersonID        int64
+	HouseholdID     int64
+	IDHash          string
+	RegionCode      string
+	BirthDate       civil.Date
+	DisabilityGrade int
+	InSchool        bool
+	// Income is the person's registered monthly income, all kinds together.
+	Income money.Fen
+	// Tier is the person's current tier (a personal one, else the household's); "" for none.
+	Tier      Tier
+	TierSince civil.Date
+}
+
+// tierRank orders tiers when a person holds several: the most protective one counts.
+var tierRank = map[Tier]int{Tekun: 6, Dibao: 5, DibaoEdge: 4, RigidExpense: 3, RelapseWatch: 2, OtherTier: 1}
+
+type tierOf struct {
+	tier  Tier
+	since civil.Date
+}
+
+// EachMonitorPerson calls fn for every registered person, in id order, with the facts the
+// monitoring rules compare against. It reads four narrow streams (current tiers, income sums,
+// persons) instead of one join, so a city of a million people loads in seconds on either
+// engine. fn must not keep p: it is reused.
+func (s *Store) EachMonitorPerson(ctx context.Context, fn func(p *MonitorPerson) error) error {
+	byHousehold, byPerson, err := s.currentTiers(ctx)
+	if err != nil {
+		return err
+	}
+	incomes, err := s.incomeSums(ctx)
+	if err != nil {
+		return err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT id, household_id, id_hash, region_code, birth_date, disability_grade, in_school
+		FROM persons ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var p MonitorPerson
+	var birth string
+	for rows.Next() {
+		if err := rows.Scan(&p.PersonID, &p.HouseholdID, &p.IDHash, &p.RegionCode, &birth, &p.DisabilityGrade, &p.InSchool); err != nil {
+			return err
+		}
+		p.BirthDate, _ = civil.ParseDate(birth)
+		p.Income = incomes[p.PersonID]
+		t, ok := byPerson[p.PersonID]
+		if !ok {
+			t = byHousehold[p.HouseholdID]
+		}
+		p.Tier, p.TierSince = t.tier, t.since
+		if err := fn(&p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// currentTiers reads the tiers in force, by household and by person, keeping the highest-ranked
+// one where there are several.
+func (s *Store) currentTiers(ctx context.Context) (map[int64]tierOf, map[int64]tierOf, error) {
+	rows, err := s.DB.Query(ctx, `SELECT household_id, COALESCE(person_id, 0), tier, valid_from FROM tiers WHERE valid_to = ''`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	byHousehold, byPerson := map[int64]tierOf{}, map[int64]tierOf{}
+	for rows.Next() {
+		var hid, pid int64
+		var tier, from string
+		if err := rows.Scan(&hid, &pid, &tier, &from); err != nil {
+			return nil, nil, err
+		}
+		since, _ := civil.ParseDate(from)
+		t := tierOf{Tier(tier), since}
+		m, key := byHousehold, hid
+		if pid != 0 {
+			m, key = byPerson, pid
+		}
+		if old, ok := m[key]; !ok || tierRank[t.tier] > tierRank[old.tier] {
+			m[key] = t
+		}
+	}
+	return byHousehold, byPerson, rows.Err()
+}
+
+// incomeSums is every person's registered monthly income, all kinds together.
+func (s *Store) incomeSums(ctx context.Context) (map[int64]money.Fen, error) {
+	rows, err := s.DB.Query(ctx, `SELECT person_id, SUM(monthly_fen) FROM incomes GROUP BY person_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]money.Fen{}
+	for rows.Next() {
+		var id, sum int64
+		if err := rows.Scan(&id, &sum); err != nil {
+			return nil, err
+		}
+		out[id] = money.Fen(sum)
+	}
+	return out, rows.Err()
+}
