@@ -14,8 +14,10 @@ import (
 
 // registerPayout adds the routes of the payout module: the monthly rosters, their generation,
 // lines, approval and bank returns; the funds ledger's trial balance and verification; the
-// statistics of what was paid; and a household's payee. Who may generate, approve or reconcile
-// is the store's decision (approval and returns are the district approver's), not the route's.
+// statistics of what was paid; a household's payee; and the months' price indices the
+// price-subsidy rosters rest on. Who may generate, approve, reconcile or record an index is the
+// store's decision (approval and returns are the district approver's, the CPI the city
+// administrator's), not the route's.
 func (a *API) registerPayout() {
 	a.handle("GET", "/payouts", auth.PayoutView, a.listRosters)
 	a.handle("POST", "/payouts", auth.PayoutManage, a.generateRoster)
@@ -28,6 +30,8 @@ func (a *API) registerPayout() {
 	a.handle("GET", "/ledger/verification", auth.PayoutView, a.verifyLedger)
 	a.handle("GET", "/households/{id}/payee", auth.HouseholdEdit, a.getPayee)
 	a.handle("PUT", "/households/{id}/payee", auth.HouseholdEdit, a.putPayee)
+	a.handle("GET", "/price-indices", auth.PayoutView, a.listPriceIndices)
+	a.handle("PUT", "/price-indices/{month}", auth.PayoutManage, a.putPriceIndex)
 }
 
 // queryMonth reads query parameter name as a month (2024-03); empty is the zero month.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/config"
@@ -28,6 +29,7 @@ func runPayout(ctx context.Context, e env, args []string) error {
 		"approve":        runPayoutApprove,
 		"export":         runPayoutExport,
 		"import-returns": runPayoutImportReturns,
+		"cpi":            runPayoutCPI,
 	})
 }
 
@@ -92,9 +94,15 @@ func runPayoutGenerate(ctx context.Context, e env, args []string) error {
 	sys := auth.System()
 	var n, empty, lines int
 	var total money.Fen
+	var priceSkipped error
 	for _, d := range districts {
 		for _, prog := range programs {
 			r, err := svc.payout.Generate(ctx, sys, m, prog, d)
+			if prog == payout.PriceSubsidy && t.program == "" && apperr.KindOf(err) == apperr.Conflict {
+				// The month's CPI is not entered or the linkage not triggered: no price subsidy.
+				priceSkipped = err
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("%s %s %s: %w", m, prog, d, err)
 			}
@@ -110,6 +118,9 @@ func runPayoutGenerate(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stderr, "payout generate: district %s done\n", d)
 	}
 	fmt.Fprintf(e.stdout, "payout generate: %s: %d rosters (%d empty), %d lines, %s\n", m, n, empty, lines, total)
+	if priceSkipped != nil {
+		fmt.Fprintf(e.stdout, "payout generate: no price-subsidy rosters: %v\n", priceSkipped)
+	}
 	return nil
 }
 

@@ -16,6 +16,9 @@ import (
 // kilobytes; a whole city's largest fits easily.
 const maxReturnFile = 64 << 20
 
+// maxLayoutFile caps an uploaded column layout: a bank's layout is a dozen short lines.
+const maxLayoutFile = 64 << 10
+
 // bankContent is the bank-file part of a roster page: exporting the file for the bank, which
 // locks an approved roster, and importing the bank's return file into a locked one.
 type bankContent struct {
@@ -33,6 +36,7 @@ type bankContent struct {
 // writes and reads the files).
 func (s *Site) registerPayoutBank() {
 	s.page("GET", "/payouts/{id}/export", auth.PayoutManage, s.payoutExport, nil)
+	s.page("POST", "/payouts/{id}/export", auth.PayoutManage, s.payoutExport, nil)
 	s.page("POST", "/payouts/{id}/returns", auth.PayoutManage, s.payoutReturns, nil)
 }
 
@@ -63,9 +67,12 @@ func (d *download) Write(b []byte) (int, error) {
 }
 
 // payoutExport sends the bank file of an approved or locked roster (.xlsx, or CSV in UTF-8 or
-// GBK) and locks the roster. The first export of a roster asks for a confirmation, since nothing
-// about the roster may change once the bank may have seen it. The file carries full account
-// numbers, so it is refused when the request comes from another site's page.
+// GBK) and locks the roster. The roster page posts its form (multipart, since it may carry the
+// bank's column layout file, the same JSON or CSV file as the command line's --layout); a GET
+// with the choices in the query exports in the default layout. The first export of a roster asks
+// for a confirmation, since nothing about the roster may change once the bank may have seen it;
+// a bad layout file refuses the export before anything is written or locked. The file carries
+// full account numbers, so it is refused when the request comes from another site's page.
 func (s *Site) payoutExport(w http.ResponseWriter, r *http.Request) {
 	c, err := s.loadRoster(r)
 	if err != nil {
@@ -76,13 +83,13 @@ func (s *Site) payoutExport(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, apperr.Msg(apperr.Forbidden, "auth.cross_origin"))
 		return
 	}
-	q := r.URL.Query()
-	f := &form{Values: q, Errors: map[string]string{}}
-	opt := bankfile.Options{Format: q.Get("format"), Encoding: q.Get("encoding")}
+	f, opt, err := exportChoices(w, r)
 	d := &download{w: w, contentType: opt.ContentType(), name: opt.FileName(c.R)}
-	if c.R.Status == payout.Approved && q.Get("confirm") != "1" {
+	switch {
+	case err != nil:
+	case c.R.Status == payout.Approved && f.Get("confirm") != "1":
 		err = apperr.FieldMsg("confirm", "action.confirm_required")
-	} else {
+	default:
 		_, err = bankfile.Export(r.Context(), s.deps.Payout, auth.FromContext(r.Context()), c.R.ID, d, opt, httpx.ClientIP(r))
 	}
 	if err != nil && d.started {
@@ -100,6 +107,45 @@ func (s *Site) payoutExport(w http.ResponseWriter, r *http.Request) {
 			s.render(w, r, status, "payout", s.rosterTitle(c), c)
 		})
 	}
+}
+
+// exportChoices reads the export form: format, encoding and confirmation from the query (GET) or
+// the posted multipart form, and the layout file when one was uploaded. The form comes back even
+// on an error, so the page shows the choices made.
+func exportChoices(w http.ResponseWriter, r *http.Request) (*form, bankfile.Options, error) {
+	f := &form{Values: r.URL.Query(), Errors: map[string]string{}}
+	if r.Method != http.MethodPost {
+		return f, bankfile.Options{Format: f.Get("format"), Encoding: f.Get("encoding")}, nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxLayoutFile+uploadSlack)
+	err := r.ParseMultipartForm(maxLayoutFile + uploadSlack)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return f, bankfile.Options{}, apperr.FieldMsg("layout", "payout.ui.layout_too_big", maxLayoutFile>>10)
+	case err != nil && !errors.Is(err, http.ErrNotMultipart):
+		return f, bankfile.Options{}, apperr.Msg(apperr.Invalid, "payout.ui.export_form_bad")
+	}
+	if r.PostForm != nil {
+		f.Values = r.PostForm
+	}
+	opt := bankfile.Options{Format: f.Get("format"), Encoding: f.Get("encoding")}
+	file, _, ferr := r.FormFile("layout")
+	if ferr != nil {
+		return f, opt, nil // no layout uploaded: the default layout
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxLayoutFile+1))
+	switch {
+	case err != nil:
+		return f, opt, err
+	case len(data) > maxLayoutFile:
+		return f, opt, apperr.FieldMsg("layout", "payout.ui.layout_too_big", maxLayoutFile>>10)
+	case len(data) == 0:
+		return f, opt, nil // an empty file input: the default layout
+	}
+	opt.Layout, err = bankfile.ParseLayout(data)
+	return f, opt, err
 }
 
 // payoutReturns imports the bank's return file into a locked roster: every row must name a

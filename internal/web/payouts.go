@@ -31,6 +31,8 @@ func (s *Site) registerPayout() {
 		&NavEntry{Section: "nav.section.payout", Label: "nav.payout_ledger", Order: 410})
 	s.page("GET", "/payouts/stats", auth.PayoutView, s.payoutStatsPage,
 		&NavEntry{Section: "nav.section.payout", Label: "nav.payout_stats", Order: 420})
+	s.page("GET", "/payouts/prices", auth.PayoutView, s.payoutPricesPage, nil)
+	s.page("POST", "/payouts/prices", auth.PayoutManage, s.payoutPricesSave, nil)
 	s.page("GET", "/households/{id}/payee", auth.HouseholdEdit, s.payeePage, nil)
 	s.page("POST", "/households/{id}/payee", auth.HouseholdEdit, s.payeeSave, nil)
 }
