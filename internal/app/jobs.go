@@ -35,6 +35,8 @@ func (m *Main) jobSpecs() []jobs.Spec {
 			_, err := m.svc.citizens.Sweep(ctx)
 			return err
 		}},
+		{Name: "monitor.run", Schedule: jobs.Monthly(m.Config.MonitorDay, 3, 0, civil.China),
+			Run: func(ctx context.Context, _ time.Time) error { return m.runMonitor(ctx) }},
 		{Name: "payout.prepare", Schedule: jobs.Monthly(m.Config.PayoutDay, 2, 0, civil.China),
 			Run: func(ctx context.Context, _ time.Time) error { return m.preparePayouts(ctx) }},
 	}
@@ -65,6 +67,17 @@ func (m *Main) preparePayouts(ctx context.Context) error {
 	}
 	m.Logger.Info("payout rosters prepared", "month", next.String(), "rosters", n)
 	return nil
+}
+
+// runMonitor processes the agency files received since the last run. Batches are claimed one
+// process at a time and warnings are unique per rule, person and period, so two processes
+// running it at once raise each warning once.
+func (m *Main) runMonitor(ctx context.Context) error {
+	rep, err := m.svc.monitor.Run(ctx, "system", nil)
+	if err == nil && len(rep.Batches) > 0 {
+		m.Logger.Info("monitor run", "batches", len(rep.Batches), "rows", rep.Rows, "warnings", rep.Warnings)
+	}
+	return err
 }
 
 // startJobs starts the River runner; Close stops it before the database closes.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/minzheng/minzheng/internal/assistance"
@@ -12,6 +13,7 @@ import (
 	"github.com/minzheng/minzheng/internal/citizen"
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/monitor"
 	"github.com/minzheng/minzheng/internal/payout"
 	"github.com/minzheng/minzheng/internal/pii"
 	"github.com/minzheng/minzheng/internal/policy/paramdb"
@@ -34,6 +36,8 @@ type services struct {
 	citizens *citizen.Service
 	// payout makes the monthly rosters and keeps the funds ledger.
 	payout *payout.Store
+	// monitor cross-matches agency files against the registry and keeps the warnings.
+	monitor *monitor.Store
 	// keysPath is where keys came from, for commands that add a key.
 	keysPath string
 }
@@ -78,9 +82,12 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 	cases := &assistance.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, Now: now}
 	pay := &payout.Store{DB: d, Keys: keys, Audit: log, Cases: cases, Registry: reg, Params: params, Now: now}
 	cases.ChainSources = append(cases.ChainSources, pay.ChainEvents) // payments join the household's chain
+	mon := &monitor.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Cases: cases, Params: params,
+		Spool: filepath.Join(cfg.DataDir, "feeds"), Now: now}
 	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now), registry: reg, params: params,
 		cases:    cases,
 		payout:   pay,
+		monitor:  mon,
 		citizens: &citizen.Service{DB: d, Keys: keys, Audit: log, Sender: citizen.LogSender{Log: logger}, Now: now},
 		keysPath: cfg.KeysPath()}, nil
 }

@@ -40,16 +40,21 @@ type Config struct {
 	// PayoutDay is the day of the month (1–28) on which the server prepares next month's rosters
 	// [D: 20]: early enough for the districts to review them before payday.
 	PayoutDay int
+	// MonitorDay is the day of the month (1–28) of the scheduled monitoring run over the agency
+	// files received since the last one [D: 5]: agencies send the previous month's data early
+	// in the month. A run can also be started at any time (minzheng monitor run).
+	MonitorDay int
 }
 
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
-		Addr:      "127.0.0.1:8080",
-		DataDir:   "./minzheng-data",
-		LogLevel:  "info",
-		LogFormat: "text",
-		PayoutDay: 20,
+		Addr:       "127.0.0.1:8080",
+		DataDir:    "./minzheng-data",
+		LogLevel:   "info",
+		LogFormat:  "text",
+		PayoutDay:  20,
+		MonitorDay: 5,
 	}
 }
 
@@ -75,6 +80,15 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 			return fmt.Errorf("config: MINZHENG_SECURE_COOKIES %q must be true or false", v)
 		}
 		c.SecureCookies = b
+	}
+	if v, err := lookup(getenv, "MINZHENG_MONITOR_DAY"); err != nil {
+		return err
+	} else if v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("config: MINZHENG_MONITOR_DAY %q must be a day of the month", v)
+		}
+		c.MonitorDay = n
 	}
 	if v, err := lookup(getenv, "MINZHENG_PAYOUT_DAY"); err != nil {
 		return err
@@ -116,6 +130,7 @@ func lookup(getenv func(string) string, name string) (string, error) {
 func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen `address` (env MINZHENG_ADDR)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark session cookies Secure (behind an HTTPS reverse proxy; env MINZHENG_SECURE_COOKIES)")
+	fs.IntVar(&c.MonitorDay, "monitor-day", c.MonitorDay, "day of the month (1–28) of the scheduled monitoring run (env MINZHENG_MONITOR_DAY)")
 	fs.IntVar(&c.PayoutDay, "payout-day", c.PayoutDay, "day of the month (1–28) to prepare next month's payout rosters (env MINZHENG_PAYOUT_DAY)")
 }
 
@@ -167,6 +182,9 @@ func (c Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("config: --log-format %q must be text or json", c.LogFormat)
+	}
+	if c.MonitorDay < 1 || c.MonitorDay > 28 {
+		return fmt.Errorf("config: --monitor-day %d must be between 1 and 28", c.MonitorDay)
 	}
 	if c.PayoutDay < 1 || c.PayoutDay > 28 {
 		return fmt.Errorf("config: --payout-day %d must be between 1 and 28", c.PayoutDay)
