@@ -15,6 +15,7 @@ import (
 	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/monitor"
 	"github.com/minzheng/minzheng/internal/msg"
 	"github.com/minzheng/minzheng/internal/payout"
 	"github.com/minzheng/minzheng/internal/policy/paramdb"
@@ -38,6 +39,8 @@ type Deps struct {
 	Log   *slog.Logger
 	// Payout makes the monthly rosters, keeps the funds ledger and records payees.
 	Payout *payout.Store
+	// Monitor keeps the monitoring warnings, their visits and outcomes, and screening campaigns.
+	Monitor *monitor.Store
 }
 
 // Route is one registered API route, in OpenAPI path form ("/regions/{code}"), with the
@@ -75,6 +78,7 @@ func New(deps Deps) *API {
 	a.registerChain()
 	a.registerNotice()
 	a.registerPayout()
+	a.registerMonitor()
 	a.handle("GET", "/audit", auth.AuditView, a.searchAudit)
 	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "no_route", a.msg.T("api.noroute")))

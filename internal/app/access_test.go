@@ -347,6 +347,7 @@ func makeTarget(t *testing.T, m *Main, login, street string) accessTarget {
 	if err := m.DB.QueryRow(ctx, `SELECT id FROM duplicate_candidates WHERE person_a = ? OR person_b = ?`, person, person).Scan(&candidate); err != nil {
 		t.Fatal(err)
 	}
+	makeMonitorTargets(t, m, community, hh, person) // monitor_web_test.go
 	return accessTarget{candidate: candidate, userID: u.ID, household: hh, person: person, userScope: community, region: community,
 		newToken: newToken, cases: makeCaseTargets(t, m, community, hh), payout: makePayoutTargets(t, m, community, hh)}
 }

@@ -37,6 +37,13 @@ func (m *Main) jobSpecs() []jobs.Spec {
 		}},
 		{Name: "monitor.run", Schedule: jobs.Monthly(m.Config.MonitorDay, 3, 0, civil.China),
 			Run: func(ctx context.Context, _ time.Time) error { return m.runMonitor(ctx) }},
+		{Name: "monitor.escalate", Schedule: jobs.Every(sweepEvery), Run: func(ctx context.Context, _ time.Time) error {
+			n, err := m.svc.monitor.Escalate(ctx)
+			if err == nil && n > 0 {
+				m.Logger.Info("monitor warnings escalated", "warnings", n)
+			}
+			return err
+		}},
 		{Name: "payout.prepare", Schedule: jobs.Monthly(m.Config.PayoutDay, 2, 0, civil.China),
 			Run: func(ctx context.Context, _ time.Time) error { return m.preparePayouts(ctx) }},
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/citizen"
 	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/monitor"
 	"github.com/minzheng/minzheng/internal/msg"
 	"github.com/minzheng/minzheng/internal/payout"
 	"github.com/minzheng/minzheng/internal/policy/paramdb"
@@ -53,6 +54,8 @@ type Deps struct {
 	Indicators []Indicator
 	// Payout makes the monthly rosters, keeps the funds ledger and records payees.
 	Payout *payout.Store
+	// Monitor keeps the monitoring warnings, their visits and outcomes, and screening campaigns.
+	Monitor *monitor.Store
 }
 
 // Indicator is one live count per region shown on the home page, such as the number of streets
@@ -131,6 +134,7 @@ func New(deps Deps) (*Site, error) {
 	s.registerNotice()
 	s.registerCitizen()
 	s.registerPayout()
+	s.registerMonitor()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
