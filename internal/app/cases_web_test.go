@@ -78,7 +78,7 @@ func testCasePages(t *testing.T, m *Main) {
 	t.Run("intake at the window accepts at once", func(t *testing.T) {
 		dibao = cwSubmit(t, zhonghan, u, intake)
 		code, body, _ := cwDo(t, zhonghan, "GET", fmt.Sprintf("%s/cases/%d", u, dibao), nil)
-		for _, want := range []string{"办理中", "家庭经济状况核对", "已核对", "未核对", `name="investigator1"`, fmt.Sprintf(`href="/households/%d"`, hid), "138****1234"} {
+		for _, want := range []string{"办理中", "家庭经济状况核对", "已核对", "近 12 个月没有预警", `name="investigator1"`, fmt.Sprintf(`href="/households/%d"`, hid), "138****1234"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("case page lacks %q", want)
 			}
