@@ -17,10 +17,11 @@ import (
 // timed tests.
 func runBench(ctx context.Context, e env, args []string) error {
 	return subcommand(ctx, e, "bench", args, map[string]func(context.Context, env, []string) error{
-		"search": runBenchSearch,
-		"import": runBenchImport,
-		"policy": runBenchPolicy,
-		"payout": runBenchPayout,
+		"search":  runBenchSearch,
+		"import":  runBenchImport,
+		"policy":  runBenchPolicy,
+		"payout":  runBenchPayout,
+		"monitor": runBenchMonitor,
 	})
 }
 
