@@ -27,7 +27,7 @@ import (
 // the recall and precision of the planted cases. Set-up (registry, feed files) is not timed.
 func runBenchMonitor(ctx context.Context, e env, args []string) error {
 	persons, rows, planted := 100000, 1000000, 50
-	var baseline, keep string
+	var baseline, keep, profile string
 	var cfg *config.Config
 	svc, err := dataCommand(ctx, e, "bench monitor", "动态监测性能。Run the monitoring rules over synthetic agency feeds against the registry, with a PostgreSQL baseline.", args,
 		func(c *config.Config, fs flagAdder) {
@@ -36,6 +36,7 @@ func runBenchMonitor(ctx context.Context, e env, args []string) error {
 			fs.IntVar(&rows, "rows", rows, "`number` of feed rows across all sources")
 			fs.IntVar(&planted, "planted", planted, "planted cases per rule")
 			fs.StringVar(&baseline, "baseline", "", "PostgreSQL `DSN` for the analyst's baseline (default: --db when PostgreSQL, else $MINZHENG_TEST_POSTGRES; none: skipped)")
+			fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the timed run to `file`")
 			fs.StringVar(&keep, "keep", "", "keep the generated feed files and ground truth in `folder`")
 		})
 	if err != nil {
@@ -73,15 +74,14 @@ func runBenchMonitor(ctx context.Context, e env, args []string) error {
 	var peak atomic.Uint64
 	stop := sampleMemory(&peak)
 	runtime.GC()
+	stopProfile, err := startProfile(profile)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	var ids []int64
 	for _, f := range files {
-		r, err := os.Open(f.path)
-		if err != nil {
-			return err
-		}
-		b, err := svc.monitor.Receive(ctx, auth.System(), f.source, filepath.Base(f.path), r, "")
-		r.Close()
+		b, err := svc.monitor.ReceiveFile(ctx, auth.System(), f.source, f.path, "")
 		if err != nil {
 			return err
 		}
@@ -93,6 +93,7 @@ func runBenchMonitor(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	elapsed := time.Since(start)
+	stopProfile()
 	stop()
 	for _, b := range rep.Batches {
 		if b.Status != "done" {

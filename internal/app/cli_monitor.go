@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/auth"
@@ -44,12 +42,7 @@ func runMonitorIngest(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("give --source and at least one file")
 	}
 	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		b, err := svc.monitor.Receive(ctx, auth.System(), source, filepath.Base(name), f, "")
-		f.Close()
+		b, err := svc.monitor.ReceiveFile(ctx, auth.System(), source, name, "")
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/minzheng/minzheng/internal/civil"
@@ -67,7 +68,7 @@ type judge struct {
 	today   civil.Date
 	params  *policy.Set
 	cache   map[string]int64
-	earning map[uint64]bool
+	earning []uint64 // sorted
 }
 
 // param is the parameter's value for region on the run's day; false when none applies.
@@ -203,7 +204,8 @@ func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, r
 				return false
 			}
 		case "no_income":
-			if k, ok := hashKey(row.IDHash); !ok || j.earning[k] {
+			k, ok := hashKey(row.IDHash)
+			if _, earns := slices.BinarySearch(j.earning, k); !ok || earns {
 				return false
 			}
 		default:

@@ -54,15 +54,9 @@ const (
 // the next run. The same content of the same source is the same batch: it is returned with
 // Duplicate set, and nothing changes.
 func (s *Store) Receive(ctx context.Context, p *auth.Principal, source, filename string, r io.Reader, ip string) (*Batch, error) {
-	if p == nil || !p.Can(auth.MonitorIngest) {
-		return nil, apperr.Msg(apperr.Forbidden, "monitor.ingest.forbidden")
-	}
-	if _, ok := feed.Lookup(source); !ok {
-		return nil, apperr.FieldMsg("source", "monitor.bad_source", source)
-	}
-	format := feed.FormatOf(filename)
-	if format == "" {
-		return nil, apperr.FieldMsg("file", "monitor.bad_format", filename)
+	format, err := s.checkReceive(p, source, filename)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(s.Spool, 0o700); err != nil {
 		return nil, err
@@ -87,9 +81,68 @@ func (s *Store) Receive(ctx context.Context, p *auth.Principal, source, filename
 	if err := os.Rename(tmp.Name(), s.spoolPath(source, sum, format)); err != nil {
 		return nil, err
 	}
+	return s.record(ctx, p, source, filename, format, sum, n, ip)
+}
+
+// ReceiveFile is Receive for a file on this machine (the command line, a drop folder): the file
+// is hashed where it lies and hard-linked into the spool instead of copied, which matters for
+// files of a gigabyte; across file systems it is copied.
+func (s *Store) ReceiveFile(ctx context.Context, p *auth.Principal, source, path, ip string) (*Batch, error) {
+	format, err := s.checkReceive(p, source, path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, apperr.FieldMsg("file", "monitor.empty_file")
+	}
+	if err := os.MkdirAll(s.Spool, 0o700); err != nil {
+		return nil, err
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	dst := s.spoolPath(source, sum, format)
+	if _, err := os.Stat(dst); err != nil {
+		if err := os.Link(path, dst); err != nil {
+			f, err := os.Open(path)
+			if err != nil {
+				return nil, err
+			}
+			defer f.Close()
+			return s.Receive(ctx, p, source, filepath.Base(path), f, ip)
+		}
+	}
+	return s.record(ctx, p, source, path, format, sum, n, ip)
+}
+
+// checkReceive checks the caller, the source and the file's format.
+func (s *Store) checkReceive(p *auth.Principal, source, filename string) (string, error) {
+	if p == nil || !p.Can(auth.MonitorIngest) {
+		return "", apperr.Msg(apperr.Forbidden, "monitor.ingest.forbidden")
+	}
+	if _, ok := feed.Lookup(source); !ok {
+		return "", apperr.FieldMsg("source", "monitor.bad_source", source)
+	}
+	format := feed.FormatOf(filename)
+	if format == "" {
+		return "", apperr.FieldMsg("file", "monitor.bad_format", filename)
+	}
+	return format, nil
+}
+
+// record writes the batch of a file now in the spool, or finds the one received before.
+func (s *Store) record(ctx context.Context, p *auth.Principal, source, filename, format, sum string, n int64, ip string) (*Batch, error) {
 	var id int64
 	created := false
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO monitor_batches (source, sha256, filename, format, bytes, status, received_by, received_at)
 			VALUES (?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (source, sha256) DO NOTHING RETURNING id`,
 			source, sum, filepath.Base(filename), format, n, p.Login, s.stamp()).Scan(&id)

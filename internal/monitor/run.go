@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -53,7 +54,7 @@ func (s *Store) Run(ctx context.Context, by string, progress func(string)) (*Run
 	if err != nil {
 		return nil, s.release(ctx, claimed, err)
 	}
-	earning := map[uint64]bool{}
+	var earning []uint64
 	var first, rest []Batch
 	for _, b := range claimed {
 		if b.Source == "income" || b.Source == "social_insurance" {
@@ -88,10 +89,9 @@ func (s *Store) Run(ctx context.Context, by string, progress func(string)) (*Run
 			rep.Rows += b.RowsRead
 			rep.Matched += b.RowsMatched
 			rep.Warnings += b.Warnings
-			for k := range res.earning {
-				earning[k] = true
-			}
+			earning = append(earning, res.earning...)
 		}
+		slices.Sort(earning)
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil
@@ -149,13 +149,13 @@ type processed struct {
 	errs          []RowError
 	errCount      int
 	hits          []hit
-	earning       map[uint64]bool
+	earning       []uint64 // people not in the database whom this file shows earning
 	fail          error
 }
 
 // process reads one batch whole, matching and judging every row.
 func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge, mu *sync.Mutex, progress func(string)) *processed {
-	out := &processed{earning: map[uint64]bool{}}
+	out := &processed{}
 	src, _ := feed.Lookup(b.Source)
 	f, err := os.Open(s.spoolPath(b.Source, b.SHA256, b.Format))
 	if err != nil {
@@ -182,7 +182,7 @@ func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge,
 	} else if src.Name == "social_insurance" {
 		earnIdx = src.Index("base")
 	}
-	seen := map[string]int{}
+	var digests []lineDigest
 	for {
 		row, err := r.Next()
 		if err == io.EOF {
@@ -210,19 +210,14 @@ func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge,
 			}
 			s.noteProgress(ctx, b, out.rows, progress)
 		}
-		key := row.Key()
-		if line, dup := seen[key]; dup {
-			out.addError(RowError{Line: int64(row.Line), Message: msg.Default().T("monitor.duplicate_row", row.Line, line)})
-			continue
-		}
-		seen[key] = row.Line
+		digests = append(digests, lineDigest{row.Digest(), int32(row.Line)})
 		p := snap.find(row.IDHash)
 		if p != nil {
 			out.matched++
 		} else if earnIdx >= 0 {
 			if v, ok := row.Fen(earnIdx); ok && v > 0 {
 				if k, ok := hashKey(row.IDHash); ok {
-					out.earning[k] = true
+					out.earning = append(out.earning, k)
 				}
 			}
 		}
@@ -230,6 +225,10 @@ func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge,
 			continue // a rejected file raises nothing; keep reading only to list its errors
 		}
 		rules.eval(j, row, p, func(h hit) { out.hits = append(out.hits, h) })
+	}
+	r.Close()
+	if err := s.duplicates(b, src, digests, out); err != nil {
+		out.fail = err
 	}
 	return out
 }

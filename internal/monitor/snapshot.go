@@ -28,7 +28,51 @@ type person struct {
 // collision is settled by comparing the whole hash), so matching a row is one map look-up.
 type snapshot struct {
 	people []person
-	index  map[uint64]int32
+	index  hashIndex
+}
+
+// hashIndex maps the first 8 bytes of an ID hash to a person's position: open addressing over
+// a power-of-two table at most half full. The keys are HMAC output, already uniformly spread,
+// so the key itself is the slot and one look-up is one cache line in the common case — several
+// times faster than a general map for ten million look-ups.
+type hashIndex struct {
+	keys []uint64
+	vals []int32 // position, or -1 where two hashes share the key
+	mask uint64
+}
+
+func newHashIndex(n int) hashIndex {
+	size := 1024
+	for size < 2*n {
+		size <<= 1
+	}
+	return hashIndex{keys: make([]uint64, size), vals: make([]int32, size), mask: uint64(size - 1)}
+}
+
+// slot is where key k lives or would go; 0 marks an empty slot, so key 0 is stored as 1.
+func (x *hashIndex) slot(k uint64) (uint64, uint64) {
+	if k == 0 {
+		k = 1
+	}
+	i := k & x.mask
+	for x.keys[i] != 0 && x.keys[i] != k {
+		i = (i + 1) & x.mask
+	}
+	return i, k
+}
+
+func (x *hashIndex) put(k uint64, v int32) {
+	i, k := x.slot(k)
+	if x.keys[i] == k {
+		x.vals[i] = -1
+		return
+	}
+	x.keys[i], x.vals[i] = k, v
+}
+
+func (x *hashIndex) get(k uint64) (int32, bool) {
+	i, k := x.slot(k)
+	return x.vals[i], x.keys[i] == k
 }
 
 // hashKey is the first 8 bytes of a hex hash, or false for text that is not one.
@@ -47,20 +91,13 @@ func hashKey(h string) (uint64, bool) {
 // loadSnapshot reads every registered person once and marks each household's main earner: the
 // member with the highest registered income, if anyone has one.
 func loadSnapshot(ctx context.Context, reg *registry.Store) (*snapshot, error) {
-	s := &snapshot{index: map[uint64]int32{}}
+	s := &snapshot{}
 	earner := map[int64]int32{}
 	err := reg.EachMonitorPerson(ctx, func(p *registry.MonitorPerson) error {
 		i := int32(len(s.people))
 		s.people = append(s.people, person{hash: p.IDHash, id: p.PersonID, household: p.HouseholdID, region: p.RegionCode,
 			birth: p.BirthDate, grade: int8(p.DisabilityGrade), inSchool: p.InSchool, income: p.Income, tier: string(p.Tier),
 			tierSince: p.TierSince})
-		if k, ok := hashKey(p.IDHash); ok {
-			if _, dup := s.index[k]; !dup {
-				s.index[k] = i
-			} else {
-				s.index[k] = -1 // two hashes share 8 bytes: settled by a scan (never seen in practice)
-			}
-		}
 		if p.Income > 0 {
 			if j, ok := earner[p.HouseholdID]; !ok || s.people[j].income < p.Income {
 				earner[p.HouseholdID] = i
@@ -74,6 +111,12 @@ func loadSnapshot(ctx context.Context, reg *registry.Store) (*snapshot, error) {
 	for _, i := range earner {
 		s.people[i].mainEarner = true
 	}
+	s.index = newHashIndex(len(s.people))
+	for i := range s.people {
+		if k, ok := hashKey(s.people[i].hash); ok {
+			s.index.put(k, int32(i)) // two hashes sharing 8 bytes get -1: settled by a scan
+		}
+	}
 	return s, nil
 }
 
@@ -83,7 +126,7 @@ func (s *snapshot) find(h string) *person {
 	if !ok {
 		return nil
 	}
-	i, ok := s.index[k]
+	i, ok := s.index.get(k)
 	switch {
 	case !ok:
 		return nil

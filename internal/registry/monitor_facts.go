@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"errors"
+	"sync"
 
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/money"
@@ -33,42 +35,75 @@ type tierOf struct {
 }
 
 // EachMonitorPerson calls fn for every registered person, in id order, with the facts the
-// monitoring rules compare against. It reads four narrow streams (current tiers, income sums,
-// persons) instead of one join, so a city of a million people loads in seconds on either
-// engine. fn must not keep p: it is reused.
+// monitoring rules compare against. It reads narrow streams (current tiers, income sums, and the
+// persons in two halves of their ids) side by side on the read pool instead of one join, so a
+// city of a million people loads in about a second on either engine.
 func (s *Store) EachMonitorPerson(ctx context.Context, fn func(p *MonitorPerson) error) error {
-	byHousehold, byPerson, err := s.currentTiers(ctx)
-	if err != nil {
+	var lo, hi int64
+	if err := s.DB.QueryRow(ctx, `SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM persons`).Scan(&lo, &hi); err != nil {
 		return err
 	}
-	incomes, err := s.incomeSums(ctx)
-	if err != nil {
+	mid := lo + (hi-lo)/2
+	var (
+		wg                    sync.WaitGroup
+		byHousehold, byPerson map[int64]tierOf
+		incomes               map[int64]money.Fen
+		halves                [2][]MonitorPerson
+		errs                  [3]error
+	)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		if byHousehold, byPerson, errs[0] = s.currentTiers(ctx); errs[0] == nil {
+			incomes, errs[0] = s.incomeSums(ctx)
+		}
+	}()
+	for i, r := range [2][2]int64{{lo, mid}, {mid + 1, hi}} {
+		go func() {
+			defer wg.Done()
+			halves[i], errs[1+i] = s.monitorPersons(ctx, r[0], r[1])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
 		return err
 	}
+	for _, half := range halves {
+		for i := range half {
+			p := &half[i]
+			p.Income = incomes[p.PersonID]
+			t, ok := byPerson[p.PersonID]
+			if !ok {
+				t = byHousehold[p.HouseholdID]
+			}
+			p.Tier, p.TierSince = t.tier, t.since
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// monitorPersons reads the persons with ids from lo to hi, in id order.
+func (s *Store) monitorPersons(ctx context.Context, lo, hi int64) ([]MonitorPerson, error) {
 	rows, err := s.DB.Query(ctx, `SELECT id, household_id, id_hash, region_code, birth_date, disability_grade, in_school
-		FROM persons ORDER BY id`)
+		FROM persons WHERE id >= ? AND id <= ? ORDER BY id`, lo, hi)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	var p MonitorPerson
+	var out []MonitorPerson
 	var birth string
 	for rows.Next() {
+		var p MonitorPerson
 		if err := rows.Scan(&p.PersonID, &p.HouseholdID, &p.IDHash, &p.RegionCode, &birth, &p.DisabilityGrade, &p.InSchool); err != nil {
-			return err
+			return nil, err
 		}
 		p.BirthDate, _ = civil.ParseDate(birth)
-		p.Income = incomes[p.PersonID]
-		t, ok := byPerson[p.PersonID]
-		if !ok {
-			t = byHousehold[p.HouseholdID]
-		}
-		p.Tier, p.TierSince = t.tier, t.since
-		if err := fn(&p); err != nil {
-			return err
-		}
+		out = append(out, p)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // currentTiers reads the tiers in force, by household and by person, keeping the highest-ranked
