@@ -16,7 +16,6 @@ import (
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/config"
-	"github.com/minzheng/minzheng/internal/registry"
 	"github.com/minzheng/minzheng/internal/synth/feedgen"
 )
 
@@ -140,11 +139,7 @@ func monitorBenchPeople(ctx context.Context, svc *services, n int, progress func
 	} else if have < n {
 		return nil, fmt.Errorf("the database has %d persons, fewer than %d: use an empty database or --persons %d", have, n, have)
 	}
-	var rows []registry.MonitorPerson
-	err := svc.registry.EachMonitorPerson(ctx, func(p *registry.MonitorPerson) error {
-		rows = append(rows, *p)
-		return nil
-	})
+	rows, err := svc.registry.MonitorPersons(ctx)
 	return feedgen.FromRegistry(rows), err
 }
 

@@ -12,25 +12,17 @@ import (
 	"github.com/minzheng/minzheng/internal/pii"
 )
 
-// lineDigest is a row's 64-bit digest and its line.
-type lineDigest struct {
-	digest uint64
-	line   int32
-}
-
-// duplicates finds repeated rows of a batch: the digests are sorted and equal neighbours are
-// candidates, confirmed by re-reading just those lines and comparing their full keys (a 64-bit
-// digest may collide; a file must never be rejected for that). Each confirmed repeat is a row
-// error naming the first line. Sorting ten million digests costs far less than a hash set of
-// them, in time and in memory.
-func (s *Store) duplicates(b *Batch, src feed.Source, digests []lineDigest, out *processed) error {
-	slices.SortFunc(digests, func(a, b lineDigest) int {
-		return cmp.Or(cmp.Compare(a.digest, b.digest), cmp.Compare(a.line, b.line))
-	})
-	candidates := map[int32]bool{}
+// duplicates finds repeated rows of a batch: the rows' digests are sorted and equal neighbours
+// are candidates, confirmed by re-reading the file and comparing the full keys of the rows with
+// those digests (a 64-bit digest may collide; a file must never be rejected for that). Each
+// confirmed repeat is a row error naming the first line. Sorting ten million digests costs far
+// less than a hash set of them, in time and in memory.
+func (s *Store) duplicates(b *Batch, src feed.Source, digests []uint64, out *processed) error {
+	slices.Sort(digests)
+	candidates := map[uint64]bool{}
 	for i := 1; i < len(digests); i++ {
-		if digests[i].digest == digests[i-1].digest {
-			candidates[digests[i].line], candidates[digests[i-1].line] = true, true
+		if digests[i] == digests[i-1] {
+			candidates[digests[i]] = true
 		}
 	}
 	if len(candidates) == 0 {
@@ -60,7 +52,7 @@ func (s *Store) duplicates(b *Batch, src feed.Source, digests []lineDigest, out 
 		} else if err != nil {
 			return err
 		}
-		if !candidates[int32(row.Line)] {
+		if !candidates[row.Digest()] {
 			continue
 		}
 		key := row.Key()

@@ -109,12 +109,12 @@ func (sr *sourceRules) eval(j *judge, row *feed.Row, p *person, emit func(hit)) 
 		if p == nil && r.Subject != SubjectUnregistered || p != nil && r.Subject != SubjectRegistered {
 			continue
 		}
-		if p != nil && (p.tier == "" || len(r.Tiers) > 0 && !containsString(r.Tiers, p.tier)) {
+		if p != nil && (p.Tier == "" || len(r.Tiers) > 0 && !containsString(r.Tiers, string(p.Tier))) {
 			continue
 		}
 		region := ""
 		if p != nil {
-			region = p.region
+			region = p.RegionCode
 		} else if sr.region >= 0 {
 			region, _ = row.Text(sr.region)
 		}
@@ -135,7 +135,7 @@ func (sr *sourceRules) eval(j *judge, row *feed.Row, p *person, emit func(hit)) 
 			}
 		}
 		if p != nil {
-			facts["registry.tier"] = p.tier
+			facts["registry.tier"] = string(p.Tier)
 		}
 		emit(h)
 	}
@@ -151,7 +151,7 @@ func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, r
 			if c.Param != "" {
 				name := c.Param
 				if c.ByTier && p != nil {
-					name += "." + p.tier
+					name += "." + string(p.Tier)
 				}
 				if limit, ok = j.param(name, region); !ok {
 					return false
@@ -169,13 +169,13 @@ func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, r
 			if !p.mainEarner {
 				return false
 			}
-			facts["registry.income"] = p.income.String()
+			facts["registry.income"] = p.Income.String()
 		case "after_tier_start":
 			d, ok := row.Date(c.field)
-			if !ok || p.tierSince.IsZero() || d.Before(p.tierSince) {
+			if !ok || p.TierSince.IsZero() || d.Before(p.TierSince) {
 				return false
 			}
-			facts["registry.tier_since"] = p.tierSince.String()
+			facts["registry.tier_since"] = p.TierSince.String()
 		case "ongoing":
 			if d, ok := row.Date(c.field); ok && d.Before(j.today) {
 				return false
@@ -183,18 +183,18 @@ func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, r
 		case "drop_below_registered":
 			v, ok := row.Fen(c.field)
 			drop, okp := j.param(c.Param, region)
-			if !ok || !okp || p.income <= 0 || v > money.MulRatio(p.income, 1000-drop, 1000, money.RoundHalfUp) {
+			if !ok || !okp || p.Income <= 0 || v > money.MulRatio(p.Income, 1000-drop, 1000, money.RoundHalfUp) {
 				return false
 			}
-			facts["registry.income"] = p.income.String()
+			facts["registry.income"] = p.Income.String()
 		case "more_severe_than_registered":
 			g, ok := row.Int(c.field)
-			if !ok || p.grade != 0 && int64(p.grade) <= g {
+			if !ok || p.DisabilityGrade != 0 && int64(p.DisabilityGrade) <= g {
 				return false
 			}
-			facts["registry.disability_grade"] = strconv.Itoa(int(p.grade))
+			facts["registry.disability_grade"] = strconv.Itoa(p.DisabilityGrade)
 		case "registered_in_school":
-			if !p.inSchool {
+			if !p.InSchool {
 				return false
 			}
 		case "within_months":
@@ -258,5 +258,5 @@ func (h hit) summary(label string) string {
 	if h.person == nil {
 		return fmt.Sprintf("%s（未纳入低收入人口库）", label)
 	}
-	return fmt.Sprintf("%s（%s）", label, h.person.tier)
+	return fmt.Sprintf("%s（%s）", label, string(h.person.Tier))
 }

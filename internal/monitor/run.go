@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,47 +55,118 @@ func (s *Store) Run(ctx context.Context, by string, progress func(string)) (*Run
 	if err != nil {
 		return nil, s.release(ctx, claimed, err)
 	}
-	var earning []uint64
-	var first, rest []Batch
-	for _, b := range claimed {
-		if b.Source == "income" || b.Source == "social_insurance" {
-			first = append(first, b)
-		} else {
-			rest = append(rest, b)
-		}
+	order := schedule(claimed)
+	var (
+		mu       sync.Mutex
+		earning  []uint64
+		pending  = earningSources(order)
+		ready    = make(chan struct{})
+		done     = make([]*Batch, len(order))
+		firstErr error
+	)
+	if pending == 0 {
+		close(ready)
 	}
-	rep := &RunReport{}
-	var mu sync.Mutex
-	for _, group := range [][]Batch{first, rest} {
-		results := make([]*processed, len(group))
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-		for i := range group {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				b := &order[i]
+				if needsEarning(b.Source) {
+					<-ready
+				}
+				mu.Lock()
 				j := &judge{today: s.today(), params: params, cache: map[string]int64{}, earning: earning}
-				results[i] = s.process(ctx, &group[i], snap, j, &mu, progress)
-			}()
-		}
-		wg.Wait()
-		for i, res := range results {
-			b, err := s.finish(ctx, &group[i], res)
-			if err != nil {
-				return nil, s.release(ctx, group[i:], err)
+				mu.Unlock()
+				res := s.process(ctx, b, snap, j, &mu, progress)
+				fb, err := s.finish(ctx, b, res)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				done[i] = fb
+				if earnsSource(b.Source) {
+					earning = append(earning, res.earning...)
+					if pending--; pending == 0 {
+						slices.Sort(earning)
+						close(ready)
+					}
+				}
+				mu.Unlock()
 			}
-			rep.Batches = append(rep.Batches, *b)
-			rep.Rows += b.RowsRead
-			rep.Matched += b.RowsMatched
-			rep.Warnings += b.Warnings
-			earning = append(earning, res.earning...)
+		}()
+	}
+	for i := range order {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	rep := &RunReport{}
+	var unfinished []Batch
+	for i, b := range done {
+		if b == nil {
+			unfinished = append(unfinished, order[i])
+			continue
 		}
-		slices.Sort(earning)
+		rep.Batches = append(rep.Batches, *b)
+		rep.Rows += b.RowsRead
+		rep.Matched += b.RowsMatched
+		rep.Warnings += b.Warnings
+	}
+	if firstErr != nil {
+		return nil, s.release(ctx, unfinished, firstErr)
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil
+}
+
+// schedule orders a run's batches: the income files first (who earns is a fact the discovery
+// rules read), then the largest first so the workers finish together, and last the files whose
+// rules need the income facts.
+func schedule(batches []Batch) []Batch {
+	out := slices.Clone(batches)
+	rank := func(b Batch) int {
+		switch {
+		case earnsSource(b.Source):
+			return 0
+		case needsEarning(b.Source):
+			return 2
+		}
+		return 1
+	}
+	slices.SortStableFunc(out, func(a, b Batch) int { return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(b.Bytes, a.Bytes)) })
+	return out
+}
+
+// earnsSource reports whether a source tells who earns (income, social insurance).
+func earnsSource(source string) bool { return source == "income" || source == "social_insurance" }
+
+func earningSources(batches []Batch) int {
+	n := 0
+	for _, b := range batches {
+		if earnsSource(b.Source) {
+			n++
+		}
+	}
+	return n
+}
+
+// needsEarning reports whether a rule reading source asks who earns.
+func needsEarning(source string) bool {
+	for _, r := range ruleSet {
+		if !containsString(r.Sources, source) {
+			continue
+		}
+		for _, c := range r.Conditions {
+			if c.Test == "no_income" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // claim marks the waiting batches as this run's. The UPDATE names the status it saw, so of two
@@ -177,12 +249,13 @@ func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge,
 	defer r.Close()
 	rules := bindRules(src)
 	earnIdx := -1
-	if src.Name == "income" {
+	switch src.Name {
+	case "income":
 		earnIdx = src.Index("income")
-	} else if src.Name == "social_insurance" {
+	case "social_insurance":
 		earnIdx = src.Index("base")
 	}
-	var digests []lineDigest
+	var digests []uint64
 	for {
 		row, err := r.Next()
 		if err == io.EOF {
@@ -210,7 +283,7 @@ func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge,
 			}
 			s.noteProgress(ctx, b, out.rows, progress)
 		}
-		digests = append(digests, lineDigest{row.Digest(), int32(row.Line)})
+		digests = append(digests, row.Digest())
 		p := snap.find(row.IDHash)
 		if p != nil {
 			out.matched++
@@ -299,7 +372,7 @@ func (s *Store) insertWarnings(ctx context.Context, tx *db.Tx, batchID int64, hi
 			var pid, hid any
 			tier := ""
 			if h.person != nil {
-				pid, hid, tier = h.person.id, h.person.household, h.person.tier
+				pid, hid, tier = h.person.PersonID, h.person.HouseholdID, string(h.person.Tier)
 			}
 			region := h.region
 			if region == "" {

@@ -34,14 +34,14 @@ type tierOf struct {
 	since civil.Date
 }
 
-// EachMonitorPerson calls fn for every registered person, in id order, with the facts the
-// monitoring rules compare against. It reads narrow streams (current tiers, income sums, and the
-// persons in two halves of their ids) side by side on the read pool instead of one join, so a
-// city of a million people loads in about a second on either engine.
-func (s *Store) EachMonitorPerson(ctx context.Context, fn func(p *MonitorPerson) error) error {
+// MonitorPersons returns every registered person, in id order, with the facts the monitoring
+// rules compare against. It reads narrow streams (current tiers, income sums, and the persons in
+// two halves of their ids) side by side on the read pool instead of one join, so a city of a
+// million people loads in about a second on either engine.
+func (s *Store) MonitorPersons(ctx context.Context) ([]MonitorPerson, error) {
 	var lo, hi int64
 	if err := s.DB.QueryRow(ctx, `SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM persons`).Scan(&lo, &hi); err != nil {
-		return err
+		return nil, err
 	}
 	mid := lo + (hi-lo)/2
 	var (
@@ -66,23 +66,19 @@ func (s *Store) EachMonitorPerson(ctx context.Context, fn func(p *MonitorPerson)
 	}
 	wg.Wait()
 	if err := errors.Join(errs[:]...); err != nil {
-		return err
+		return nil, err
 	}
-	for _, half := range halves {
-		for i := range half {
-			p := &half[i]
-			p.Income = incomes[p.PersonID]
-			t, ok := byPerson[p.PersonID]
-			if !ok {
-				t = byHousehold[p.HouseholdID]
-			}
-			p.Tier, p.TierSince = t.tier, t.since
-			if err := fn(p); err != nil {
-				return err
-			}
+	out := append(halves[0], halves[1]...)
+	for i := range out {
+		p := &out[i]
+		p.Income = incomes[p.PersonID]
+		t, ok := byPerson[p.PersonID]
+		if !ok {
+			t = byHousehold[p.HouseholdID]
 		}
+		p.Tier, p.TierSince = t.tier, t.since
 	}
-	return nil
+	return out, nil
 }
 
 // monitorPersons reads the persons with ids from lo to hi, in id order.
@@ -93,7 +89,7 @@ func (s *Store) monitorPersons(ctx context.Context, lo, hi int64) ([]MonitorPers
 		return nil, err
 	}
 	defer rows.Close()
-	var out []MonitorPerson
+	out := make([]MonitorPerson, 0, min(hi-lo+1, 1<<22))
 	var birth string
 	for rows.Next() {
 		var p MonitorPerson
