@@ -3,12 +3,14 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -78,13 +80,27 @@ func runBenchMonitor(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	var ids []int64
-	for _, f := range files {
-		b, err := svc.monitor.ReceiveFile(ctx, auth.System(), f.source, f.path, "")
-		if err != nil {
-			return err
-		}
-		ids = append(ids, b.ID)
+	// The agencies' files arrive side by side, as they would from several agencies.
+	ids := make([]int64, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			b, err := svc.monitor.ReceiveFile(ctx, auth.System(), f.source, f.path, "")
+			if err == nil {
+				ids[i] = b.ID
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	received := time.Since(start)
 	rep, err := svc.monitor.Run(ctx, "bench", progress)

@@ -18,7 +18,7 @@ import (
 // confirmed repeat is a row error naming the first line. Sorting ten million digests costs far
 // less than a hash set of them, in time and in memory.
 func (s *Store) duplicates(b *Batch, src feed.Source, digests []uint64, out *processed) error {
-	slices.Sort(digests)
+	radixSort(digests)
 	candidates := map[uint64]bool{}
 	for i := 1; i < len(digests); i++ {
 		if digests[i] == digests[i-1] {
@@ -70,4 +70,34 @@ func (s *Store) duplicates(b *Batch, src feed.Source, digests []uint64, out *pro
 		slices.SortFunc(out.errs, func(a, b RowError) int { return cmp.Compare(a.Line, b.Line) })
 	}
 	return nil
+}
+
+// radixSort sorts 64-bit digests in four passes of 16 bits: several times faster than a
+// comparison sort for the millions of digests of a large file.
+func radixSort(a []uint64) {
+	if len(a) < 1<<12 {
+		slices.Sort(a)
+		return
+	}
+	buf := make([]uint64, len(a))
+	src, dst := a, buf
+	var count [1 << 16]int
+	for shift := uint(0); shift < 64; shift += 16 {
+		clear(count[:])
+		for _, v := range src {
+			count[(v>>shift)&0xFFFF]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, v := range src {
+			d := (v >> shift) & 0xFFFF
+			dst[count[d]] = v
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	// After an even number of passes the result is back in a.
 }

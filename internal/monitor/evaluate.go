@@ -166,7 +166,7 @@ func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, r
 				return false
 			}
 		case "main_earner":
-			if !p.mainEarner {
+			if !p.MainEarner {
 				return false
 			}
 			facts["registry.income"] = p.Income.String()

@@ -2,16 +2,12 @@ package monitor
 
 import (
 	"context"
-	"encoding/hex"
 
 	"github.com/minzheng/minzheng/internal/registry"
 )
 
 // person is a registered person as the rules see them, held in memory for a run.
-type person struct {
-	registry.MonitorPerson
-	mainEarner bool
-}
+type person = registry.MonitorPerson
 
 // snapshot is the registry in memory: every person by the first 8 bytes of the ID hash (a
 // collision is settled by comparing the whole hash), so matching a row is one map look-up.
@@ -86,36 +82,35 @@ func hashKey(h string) (uint64, bool) {
 	if len(h) != 64 {
 		return 0, false
 	}
-	var b [8]byte
-	if _, err := hex.Decode(b[:], []byte(h[:16])); err != nil {
-		return 0, false
+	var k uint64
+	for i := range 16 {
+		v := hexValue[h[i]]
+		if v > 15 {
+			return 0, false
+		}
+		k = k<<4 | uint64(v)
 	}
-	return uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
-		uint64(b[4])<<24 | uint64(b[5])<<16 | uint64(b[6])<<8 | uint64(b[7]), true
+	return k, true
 }
 
-// loadSnapshot reads every registered person once and marks each household's main earner: the
-// member with the highest registered income, if anyone has one.
+// hexValue is each byte's value as a lower-case hex digit, 255 for anything else.
+var hexValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 255
+	}
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	return t
+}()
+
+// loadSnapshot reads every registered person once and indexes them by ID hash.
 func loadSnapshot(ctx context.Context, reg *registry.Store) (*snapshot, error) {
-	rows, err := reg.MonitorPersons(ctx)
+	people, err := reg.MonitorPersons(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s := &snapshot{people: make([]person, len(rows))}
-	earner := map[int64]int32{}
-	for i := range rows {
-		p := &rows[i]
-		s.people[i].MonitorPerson = *p
-		if p.Income > 0 {
-			if j, ok := earner[p.HouseholdID]; !ok || rows[j].Income < p.Income {
-				earner[p.HouseholdID] = int32(i)
-			}
-		}
-	}
-	for _, i := range earner {
-		s.people[i].mainEarner = true
-	}
-	s.index = newHashIndex(len(s.people))
+	s := &snapshot{people: people, index: newHashIndex(len(people))}
 	for i := range s.people {
 		if k, ok := hashKey(s.people[i].IDHash); ok {
 			s.index.put(k, int32(i)) // two hashes sharing 8 bytes get -1: settled by a scan

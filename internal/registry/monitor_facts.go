@@ -16,7 +16,6 @@ type MonitorPerson struct {
 	HouseholdID     int64
 	IDHash          string
 	RegionCode      string
-	BirthDate       civil.Date
 	DisabilityGrade int
 	InSchool        bool
 	// Income is the person's registered monthly income, all kinds together.
@@ -24,6 +23,9 @@ type MonitorPerson struct {
 	// Tier is the person's current tier (a personal one, else the household's); "" for none.
 	Tier      Tier
 	TierSince civil.Date
+	// MainEarner marks the member with the highest registered income of the household (the
+	// first such in id order), if anyone in it has an income.
+	MainEarner bool
 }
 
 // tierRank orders tiers when a person holds several: the most protective one counts.
@@ -49,14 +51,16 @@ func (s *Store) MonitorPersons(ctx context.Context) ([]MonitorPerson, error) {
 		byHousehold, byPerson map[int64]tierOf
 		incomes               map[int64]money.Fen
 		halves                [2][]MonitorPerson
-		errs                  [3]error
+		errs                  [4]error
 	)
-	wg.Add(3)
+	wg.Add(4)
 	go func() {
 		defer wg.Done()
-		if byHousehold, byPerson, errs[0] = s.currentTiers(ctx); errs[0] == nil {
-			incomes, errs[0] = s.incomeSums(ctx)
-		}
+		byHousehold, byPerson, errs[0] = s.currentTiers(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		incomes, errs[3] = s.incomeSums(ctx)
 	}()
 	for i, r := range [2][2]int64{{lo, mid}, {mid + 1, hi}} {
 		go func() {
@@ -69,6 +73,7 @@ func (s *Store) MonitorPersons(ctx context.Context) ([]MonitorPerson, error) {
 		return nil, err
 	}
 	out := append(halves[0], halves[1]...)
+	earner := map[int64]int32{}
 	for i := range out {
 		p := &out[i]
 		p.Income = incomes[p.PersonID]
@@ -77,26 +82,32 @@ func (s *Store) MonitorPersons(ctx context.Context) ([]MonitorPerson, error) {
 			t = byHousehold[p.HouseholdID]
 		}
 		p.Tier, p.TierSince = t.tier, t.since
+		if p.Income > 0 {
+			if j, ok := earner[p.HouseholdID]; !ok || out[j].Income < p.Income {
+				earner[p.HouseholdID] = int32(i)
+			}
+		}
+	}
+	for _, i := range earner {
+		out[i].MainEarner = true
 	}
 	return out, nil
 }
 
 // monitorPersons reads the persons with ids from lo to hi, in id order.
 func (s *Store) monitorPersons(ctx context.Context, lo, hi int64) ([]MonitorPerson, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, household_id, id_hash, region_code, birth_date, disability_grade, in_school
+	rows, err := s.DB.Query(ctx, `SELECT id, household_id, id_hash, region_code, disability_grade, in_school
 		FROM persons WHERE id >= ? AND id <= ? ORDER BY id`, lo, hi)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := make([]MonitorPerson, 0, min(hi-lo+1, 1<<22))
-	var birth string
 	for rows.Next() {
 		var p MonitorPerson
-		if err := rows.Scan(&p.PersonID, &p.HouseholdID, &p.IDHash, &p.RegionCode, &birth, &p.DisabilityGrade, &p.InSchool); err != nil {
+		if err := rows.Scan(&p.PersonID, &p.HouseholdID, &p.IDHash, &p.RegionCode, &p.DisabilityGrade, &p.InSchool); err != nil {
 			return nil, err
 		}
-		p.BirthDate, _ = civil.ParseDate(birth)
 		out = append(out, p)
 	}
 	return out, rows.Err()

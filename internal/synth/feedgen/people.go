@@ -19,22 +19,12 @@ type Person struct {
 	MainEarner bool
 }
 
-// FromRegistry turns the registry's monitoring facts into generator people, marking each
-// household's main earner (the highest registered income above zero).
+// FromRegistry turns the registry's monitoring facts into generator people.
 func FromRegistry(rows []registry.MonitorPerson) []Person {
 	out := make([]Person, len(rows))
-	earner := map[int64]int{}
 	for i, r := range rows {
 		out[i] = Person{Hash: r.IDHash, Household: r.HouseholdID, Region: r.RegionCode, Tier: string(r.Tier), TierSince: r.TierSince,
-			Income: r.Income, Grade: r.DisabilityGrade, InSchool: r.InSchool}
-		if r.Income > 0 {
-			if j, ok := earner[r.HouseholdID]; !ok || out[j].Income < r.Income {
-				earner[r.HouseholdID] = i
-			}
-		}
-	}
-	for _, i := range earner {
-		out[i].MainEarner = true
+			Income: r.Income, Grade: r.DisabilityGrade, InSchool: r.InSchool, MainEarner: r.MainEarner}
 	}
 	return out
 }
