@@ -6,6 +6,7 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"log/slog"
@@ -41,6 +42,9 @@ type Deps struct {
 	Payout *payout.Store
 	// Monitor keeps the monitoring warnings, their visits and outcomes, and screening campaigns.
 	Monitor *monitor.Store
+	// MonitorRunNow starts a monitoring run over the waiting agency files in the background;
+	// nil runs it within the request instead (tests of this package have no job runner).
+	MonitorRunNow func(ctx context.Context) error
 }
 
 // Route is one registered API route, in OpenAPI path form ("/regions/{code}"), with the

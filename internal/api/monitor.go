@@ -27,6 +27,7 @@ func (a *API) registerMonitor() {
 	a.handle("POST", "/monitor/warnings/{id}/decision", auth.MonitorHandle, a.decideWarning)
 	a.handle("GET", "/monitor/dashboard", auth.MonitorView, a.monitorDashboard)
 	a.registerMonitorCampaigns()
+	a.registerMonitorBatches()
 }
 
 // monitorToday is the current day in China, which decides whether a warning is overdue.

@@ -2,23 +2,27 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/monitor"
 	"github.com/minzheng/minzheng/internal/monitor/feed"
+	"github.com/minzheng/minzheng/internal/synth/feedgen"
 )
 
 // runMonitor is "minzheng monitor": agency files and monitoring runs from the command line.
 func runMonitor(ctx context.Context, e env, args []string) error {
 	return subcommand(ctx, e, "monitor", args, map[string]func(context.Context, env, []string) error{
-		"ingest":  runMonitorIngest,
-		"run":     runMonitorRun,
-		"sources": runMonitorSources,
+		"ingest":   runMonitorIngest,
+		"run":      runMonitorRun,
+		"sources":  runMonitorSources,
+		"evaluate": runMonitorEvaluate,
 	})
 }
 
@@ -129,4 +133,32 @@ func sourceNames() []string {
 		out = append(out, s.Name)
 	}
 	return out
+}
+
+// runMonitorEvaluate measures the warnings against a ground truth of planted cases (the demo's
+// demo-feeds/truth-N.json, or a benchmark's): recall and precision.
+func runMonitorEvaluate(ctx context.Context, e env, args []string) error {
+	var truthPath string
+	svc, err := dataCommand(ctx, e, "monitor evaluate", "评估比对结果。Recall and precision of the warnings against planted cases.", args,
+		func(_ *config.Config, fs flagAdder) {
+			fs.StringVar(&truthPath, "truth", "", "ground-truth `file` (JSON) written with the feeds")
+		})
+	if err != nil {
+		return err
+	}
+	defer svc.db.Close()
+	data, err := os.ReadFile(truthPath)
+	if err != nil {
+		return err
+	}
+	var truth []feedgen.Truth
+	if err := json.Unmarshal(data, &truth); err != nil {
+		return fmt.Errorf("%s: %w", truthPath, err)
+	}
+	recall, precision, err := benchAccuracy(ctx, svc, truth, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "monitor evaluate: %d planted cases; recall %.3f, precision %.3f\n", len(truth), recall, precision)
+	return nil
 }

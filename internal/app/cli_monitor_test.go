@@ -41,3 +41,32 @@ func TestCLIMonitor(t *testing.T) {
 		t.Fatalf("sources: %d %s", code, out)
 	}
 }
+
+// TestCLIMonitorDemoFeeds: the demo city's agency files are run when the demo is made, and
+// `monitor evaluate` finds every planted case raised and nothing else.
+func TestCLIMonitorDemoFeeds(t *testing.T) {
+	dir := t.TempDir()
+	m := NewMain()
+	m.Config.DataDir = dir
+	m.DemoHouseholds = 300
+	m.Logger = discardLogger()
+	ctx := t.Context()
+	svc, err := openServices(ctx, m.Config, m.Logger, m.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.svc, m.DB = svc, svc.db
+	err = m.generateDemo(ctx)
+	svc.db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	truths, _ := filepath.Glob(filepath.Join(dir, "demo-feeds", "truth-*.json"))
+	if len(truths) != 1 {
+		t.Fatalf("truth files %v", truths)
+	}
+	code, out, errOut := runCLI(t, dir, "monitor", "evaluate", "--truth", truths[0])
+	if code != 0 || !strings.Contains(out, "recall 1.000, precision 1.000") {
+		t.Fatalf("evaluate: %d %s %s", code, out, errOut)
+	}
+}

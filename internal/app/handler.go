@@ -13,6 +13,7 @@ import (
 	"github.com/minzheng/minzheng/internal/api"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/httpx"
+	"github.com/minzheng/minzheng/internal/jobs"
 	"github.com/minzheng/minzheng/internal/web"
 )
 
@@ -40,11 +41,12 @@ func (m *Main) Routes() []Route { return append([]Route(nil), m.routes...) }
 // operations endpoints /healthz, /readyz and /metrics.
 func (m *Main) handler() (http.Handler, error) {
 	site, err := web.New(web.Deps{Indicators: m.indicators(), DB: m.DB, Auth: m.svc.auth, Audit: m.svc.audit, Registry: m.svc.registry, Params: m.svc.params, Cases: m.svc.cases, Citizens: m.svc.citizens, Payout: m.svc.payout, Monitor: m.svc.monitor, Log: m.Logger, Now: m.Now,
-		SecureCookies: m.Config.SecureCookies})
+		SecureCookies: m.Config.SecureCookies, MonitorRunNow: m.monitorRunNow})
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{DB: m.DB, Auth: m.svc.auth, Registry: m.svc.registry, Params: m.svc.params, Cases: m.svc.cases, Payout: m.svc.payout, Monitor: m.svc.monitor, Log: m.Logger})
+	apiHandler := api.New(api.Deps{DB: m.DB, Auth: m.svc.auth, Registry: m.svc.registry, Params: m.svc.params, Cases: m.svc.cases, Payout: m.svc.payout, Monitor: m.svc.monitor, Log: m.Logger,
+		MonitorRunNow: m.monitorRunNow})
 	m.routes = nil
 	for _, r := range site.Routes() {
 		m.routes = append(m.routes, Route{Method: r.Method, Pattern: r.Pattern, Perm: r.Perm})
@@ -97,4 +99,28 @@ func (m *Main) handler() (http.Handler, error) {
 	}))
 	protected := cop.Handler(mux)
 	return httpx.SecureHeaders(httpx.Observe(m.Logger, metrics, onPanic, protected)), nil
+}
+
+// monitorRunNow is "run now" for the agency-file pages and the API: the River job monitor.run
+// when the current period has no run yet, so that it is durable. River keeps one run per period
+// (the month from --monitor-day) and remembers it for the month, so once this month's run is
+// queued or done a new one cannot be queued: the run then goes in the background of this
+// process. That run is as safe: batches are claimed atomically, so it shares no file with a
+// run going elsewhere, and a batch it leaves "processing" when the process stops (Close does not
+// wait for it) is taken up again by any run an hour later.
+func (m *Main) monitorRunNow(ctx context.Context) error {
+	if m.jobs != nil {
+		queued, err := m.jobs.Enqueue(ctx, "monitor.run", time.Now())
+		if err != nil || queued {
+			return err
+		}
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobs.DefaultTimeout)
+		defer cancel()
+		if err := m.runMonitor(ctx); err != nil {
+			m.Logger.Error("monitor run", "err", err)
+		}
+	}()
+	return nil
 }

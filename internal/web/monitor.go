@@ -39,6 +39,7 @@ func (s *Site) registerMonitor() {
 	s.page("POST", "/monitor/campaigns", auth.MonitorCampaign, s.monitorCampaignCreate, nil)
 	s.page("GET", "/monitor/campaigns/{id}", auth.MonitorView, s.monitorCampaignPage, nil)
 	s.page("POST", "/monitor/tasks/{id}/visit", auth.MonitorHandle, s.monitorTaskVisit, nil)
+	s.registerMonitorBatches()
 }
 
 // monitorQueueContent is the warning queue: the filters as chosen, their choices, and a page of

@@ -56,6 +56,9 @@ type Deps struct {
 	Payout *payout.Store
 	// Monitor keeps the monitoring warnings, their visits and outcomes, and screening campaigns.
 	Monitor *monitor.Store
+	// MonitorRunNow starts a monitoring run over the waiting agency files in the background;
+	// nil runs it within the request instead (tests of this package have no job runner).
+	MonitorRunNow func(ctx context.Context) error
 }
 
 // Indicator is one live count per region shown on the home page, such as the number of streets
