@@ -21,14 +21,20 @@ type snapshot struct {
 // so the key itself is the slot and one look-up is one cache line in the common case — several
 // times faster than a general map for ten million look-ups.
 type hashIndex struct {
-	keys []uint64
-	vals []int32 // position, or -1 where two hashes share the key
-	mask uint64
+	slots []slot
+	mask  uint64
 	// present is a one-hash filter over the keys' high bits, 16 bits per person: small enough
 	// to stay in the processor's cache, so the four rows in five that are about people not in
 	// the database are turned away without touching the table.
 	present []uint64
 	pmask   uint64
+}
+
+// slot is a key and the position it maps to (-1 where two hashes share the key), side by side
+// so that a look-up touches one cache line.
+type slot struct {
+	key uint64
+	val int32
 }
 
 func newHashIndex(n int) hashIndex {
@@ -37,7 +43,7 @@ func newHashIndex(n int) hashIndex {
 		size <<= 1
 	}
 	bits := size * 8
-	return hashIndex{keys: make([]uint64, size), vals: make([]int32, size), mask: uint64(size - 1),
+	return hashIndex{slots: make([]slot, size), mask: uint64(size - 1),
 		present: make([]uint64, bits/64), pmask: uint64(bits - 1)}
 }
 
@@ -46,35 +52,35 @@ func (x *hashIndex) bit(k uint64) (uint64, uint64) {
 	return b >> 6, 1 << (b & 63)
 }
 
-// slot is where key k lives or would go; 0 marks an empty slot, so key 0 is stored as 1.
-func (x *hashIndex) slot(k uint64) (uint64, uint64) {
+// find is where key k lives or would go; 0 marks an empty slot, so key 0 is stored as 1.
+func (x *hashIndex) find(k uint64) (*slot, uint64) {
 	if k == 0 {
 		k = 1
 	}
 	i := k & x.mask
-	for x.keys[i] != 0 && x.keys[i] != k {
+	for x.slots[i].key != 0 && x.slots[i].key != k {
 		i = (i + 1) & x.mask
 	}
-	return i, k
+	return &x.slots[i], k
 }
 
 func (x *hashIndex) put(k uint64, v int32) {
 	w, m := x.bit(k)
 	x.present[w] |= m
-	i, k := x.slot(k)
-	if x.keys[i] == k {
-		x.vals[i] = -1
+	sl, k := x.find(k)
+	if sl.key == k {
+		sl.val = -1
 		return
 	}
-	x.keys[i], x.vals[i] = k, v
+	sl.key, sl.val = k, v
 }
 
 func (x *hashIndex) get(k uint64) (int32, bool) {
 	if w, m := x.bit(k); x.present[w]&m == 0 {
 		return 0, false
 	}
-	i, k := x.slot(k)
-	return x.vals[i], x.keys[i] == k
+	sl, k := x.find(k)
+	return sl.val, sl.key == k
 }
 
 // hashKey is the first 8 bytes of a hex hash, or false for text that is not one.
