@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -198,4 +199,76 @@ func toGBK(t *testing.T, text string) []byte {
 		t.Fatal(err)
 	}
 	return []byte(out)
+}
+
+// TestRunTwoProcesses: two runs at once (two app processes sharing the database) process each
+// batch once and raise each warning once.
+func TestRunTwoProcesses(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		b := newRunBed(t, d)
+		b.receive("medical", "m.csv", "id_number,year,out_of_pocket\n"+b.head+",2024,6000\n")
+		b.receive("death", "d.csv", "id_number,death_date\n"+b.head+",2024-05-20\n")
+		other := *b.s // a second process: its own store over the same database
+		var reports [2]*RunReport
+		var errs [2]error
+		done := make(chan int)
+		for i, s := range []*Store{b.s, &other} {
+			go func() {
+				reports[i], errs[i] = s.Run(b.ctx, fmt.Sprintf("process-%d", i), nil)
+				done <- i
+			}()
+		}
+		<-done
+		<-done
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatal(errs)
+		}
+		if n := len(reports[0].Batches) + len(reports[1].Batches); n != 2 {
+			t.Fatalf("the two runs processed %d batches between them, want 2", n)
+		}
+		if got := b.warnings(); len(got) != 3 {
+			t.Fatalf("warnings %v", got)
+		}
+	})
+}
+
+// TestRunRetriesFailedBatch: a batch whose file could not be read is marked failed, not lost;
+// once the file is back, the next run processes it. A batch left "processing" by a process that
+// died is taken over after an hour.
+func TestRunRetriesFailedBatch(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		b := newRunBed(t, d)
+		batch := b.receive("medical", "m.csv", "id_number,year,out_of_pocket\n"+b.head+",2024,6000\n")
+		path := b.s.spoolPath(batch.Source, batch.SHA256, batch.Format)
+		if err := os.Rename(path, path+".away"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.s.Run(b.ctx, "test", nil); err == nil {
+			t.Fatal("a run without the batch's file succeeded")
+		}
+		if got, _ := b.s.batch(b.ctx, batch.ID); got.Status != BatchFailed {
+			t.Fatalf("after the failure: %+v", got)
+		}
+		if err := os.Rename(path+".away", path); err != nil {
+			t.Fatal(err)
+		}
+		if rep := b.run(); len(rep.Batches) != 1 || rep.Batches[0].Status != BatchDone || rep.Warnings != 1 {
+			t.Fatalf("retry: %+v", rep)
+		}
+		stuck := b.receive("death", "d.csv", "id_number,death_date\n"+b.head+",2024-05-20\n")
+		if _, err := b.s.DB.Exec(b.ctx, `UPDATE monitor_batches SET status = 'processing', claimed_by = 'dead', claimed_at = ? WHERE id = ?`,
+			db.FormatTime(b.s.now().Add(-10*time.Minute)), stuck.ID); err != nil {
+			t.Fatal(err)
+		}
+		if rep := b.run(); len(rep.Batches) != 0 {
+			t.Fatalf("a batch claimed ten minutes ago was taken over: %+v", rep.Batches)
+		}
+		if _, err := b.s.DB.Exec(b.ctx, `UPDATE monitor_batches SET claimed_at = ? WHERE id = ?`,
+			db.FormatTime(b.s.now().Add(-2*time.Hour)), stuck.ID); err != nil {
+			t.Fatal(err)
+		}
+		if rep := b.run(); len(rep.Batches) != 1 || rep.Batches[0].Status != BatchDone {
+			t.Fatalf("a batch left by a dead process: %+v", rep.Batches)
+		}
+	})
 }
