@@ -47,9 +47,13 @@ func (s *Store) Run(ctx context.Context, by string, progress func(string)) (*Run
 	if err != nil || len(claimed) == 0 {
 		return &RunReport{Elapsed: time.Since(start)}, err
 	}
+	loadStart := time.Now()
 	snap, err := loadSnapshot(ctx, s.Registry)
 	if err != nil {
 		return nil, s.release(ctx, claimed, err)
+	}
+	if progress != nil {
+		progress(fmt.Sprintf("registry in memory: %d persons in %.1f s", len(snap.people), time.Since(loadStart).Seconds()))
 	}
 	params, err := s.Params.Load(ctx)
 	if err != nil {
