@@ -22,6 +22,8 @@ type boundRule struct {
 	*Rule
 	period int // field index, or -1 for "once"
 	conds  []boundCond
+	// needsRegion says a condition looks up a parameter, which depends on the area.
+	needsRegion bool
 }
 
 type boundCond struct {
@@ -47,6 +49,7 @@ func bindRules(src feed.Source) *sourceRules {
 				field = src.Index(c.Field)
 			}
 			b.conds = append(b.conds, boundCond{Condition: c, field: field})
+			b.needsRegion = b.needsRegion || c.Param != ""
 		}
 		sr.rules = append(sr.rules, b)
 	}
@@ -69,7 +72,12 @@ type judge struct {
 	params  *policy.Set
 	cache   map[string]int64
 	earning []uint64 // sorted
+	// facts are the registry facts and thresholds the rule being judged has read, kept only
+	// if it fires.
+	facts [][2]string
 }
+
+func (j *judge) note(name, value string) { j.facts = append(j.facts, [2]string{name, value}) }
 
 // param is the parameter's value for region on the run's day; false when none applies.
 func (j *judge) param(name, region string) (int64, bool) {
@@ -112,15 +120,24 @@ func (sr *sourceRules) eval(j *judge, row *feed.Row, p *person, emit func(hit)) 
 		if p != nil && (p.Tier == "" || len(r.Tiers) > 0 && !containsString(r.Tiers, string(p.Tier))) {
 			continue
 		}
+		// The registered person's area, else the one the agency gave: read only when a rule
+		// needs it, as most rows about strangers fire nothing.
 		region := ""
 		if p != nil {
 			region = p.RegionCode
-		} else if sr.region >= 0 {
+		} else if sr.region >= 0 && r.needsRegion {
 			region, _ = row.Text(sr.region)
 		}
-		facts := map[string]string{}
-		if !sr.holds(j, r, row, p, region, facts) {
+		j.facts = j.facts[:0]
+		if !sr.holds(j, r, row, p, region) {
 			continue
+		}
+		if p == nil && sr.region >= 0 && !r.needsRegion {
+			region, _ = row.Text(sr.region)
+		}
+		facts := make(map[string]string, len(j.facts)+len(sr.src.Fields)+1)
+		for _, kv := range j.facts {
+			facts[kv[0]] = kv[1]
 		}
 		h := hit{rule: r.Rule, hash: row.IDHash, person: p, region: region, period: "once", evidence: facts}
 		if r.period >= 0 {
@@ -142,7 +159,7 @@ func (sr *sourceRules) eval(j *judge, row *feed.Row, p *person, emit func(hit)) 
 }
 
 // holds tests every condition of r, noting the registry facts and thresholds it used.
-func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, region string, facts map[string]string) bool {
+func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, region string) bool {
 	for _, c := range r.conds {
 		switch c.Test {
 		case "at_least", "at_most":
@@ -156,7 +173,7 @@ func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, r
 				if limit, ok = j.param(name, region); !ok {
 					return false
 				}
-				facts["threshold."+c.Param] = strconv.FormatInt(limit, 10)
+				j.note("threshold."+c.Param, strconv.FormatInt(limit, 10))
 			}
 			if !ok || c.Test == "at_least" && v < limit || c.Test == "at_most" && v > limit {
 				return false
@@ -169,13 +186,13 @@ func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, r
 			if !p.MainEarner {
 				return false
 			}
-			facts["registry.income"] = p.Income.String()
+			j.note("registry.income", p.Income.String())
 		case "after_tier_start":
 			d, ok := row.Date(c.field)
 			if !ok || p.TierSince.IsZero() || d.Before(p.TierSince) {
 				return false
 			}
-			facts["registry.tier_since"] = p.TierSince.String()
+			j.note("registry.tier_since", p.TierSince.String())
 		case "ongoing":
 			if d, ok := row.Date(c.field); ok && d.Before(j.today) {
 				return false
@@ -186,13 +203,13 @@ func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, r
 			if !ok || !okp || p.Income <= 0 || v > money.MulRatio(p.Income, 1000-drop, 1000, money.RoundHalfUp) {
 				return false
 			}
-			facts["registry.income"] = p.Income.String()
+			j.note("registry.income", p.Income.String())
 		case "more_severe_than_registered":
 			g, ok := row.Int(c.field)
 			if !ok || p.DisabilityGrade != 0 && int64(p.DisabilityGrade) <= g {
 				return false
 			}
-			facts["registry.disability_grade"] = strconv.Itoa(p.DisabilityGrade)
+			j.note("registry.disability_grade", strconv.Itoa(p.DisabilityGrade))
 		case "registered_in_school":
 			if !p.InSchool {
 				return false
