@@ -60,7 +60,7 @@ func TestDibaoWindowToDecision(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.clock.advanceDays(7)
+		f.clock.AdvanceDays(7)
 		if _, err := f.s.Act(f.ctx, f.officer, a.ID, Action{Step: StepNotice, Version: a.Version}); apperr.KindOf(err) != apperr.Conflict {
 			t.Fatalf("the notice closed with an open objection: %v", err)
 		}

@@ -87,7 +87,7 @@ func (f *fixture) drive(a *Application, outcome string) *Application {
 		case StepMeeting:
 			act.Meeting = &Meeting{HeldOn: today, Attendees: 7, For: 7, Record: "一致同意"}
 		case StepNotice:
-			f.clock.advanceDays(7)
+			f.clock.AdvanceDays(7)
 		case StepCouncil:
 			act.Council = &Council{HeldOn: today, Attendees: "区民政局局长、科长、街道主任", Record: "会议同意按实际支出救助", Amount: money.Yuan(9000)}
 		case StepAdvance:

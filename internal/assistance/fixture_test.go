@@ -2,9 +2,8 @@ package assistance
 
 import (
 	"context"
-	"sync"
+	"github.com/minzheng/minzheng/internal/civil/civiltest"
 	"testing"
-	"time"
 
 	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
@@ -19,31 +18,13 @@ import (
 	"github.com/minzheng/minzheng/internal/synth"
 )
 
-// clock is a fake clock the test moves forward.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-// advanceDays moves the clock n calendar days on.
-func (c *clock) advanceDays(n int) { c.mu.Lock(); c.t = c.t.AddDate(0, 0, n); c.mu.Unlock() }
-
-// to sets the clock to 10:00 China time on date d.
-func (c *clock) to(d civil.Date) {
-	c.mu.Lock()
-	c.t = time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, civil.China)
-	c.mu.Unlock()
-}
-
 // fixture is a store over a fresh database with the regions, parameters and principals a case
 // needs.
 type fixture struct {
 	t         *testing.T
 	ctx       context.Context
 	s         *Store
-	clock     *clock
+	clock     *civiltest.Clock
 	community string
 	officer   *auth.Principal // street officer of 370212001
 	grid      *auth.Principal
@@ -55,8 +36,8 @@ type fixture struct {
 func newFixture(t *testing.T, d *db.DB, start civil.Date) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	ck := &clock{}
-	ck.to(start)
+	ck := &civiltest.Clock{}
+	ck.To(start)
 	if _, err := synth.Regions(ctx, d, 1); err != nil {
 		t.Fatal(err)
 	}

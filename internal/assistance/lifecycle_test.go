@@ -47,14 +47,14 @@ func TestDeadlinesAcrossHolidays(t *testing.T) {
 		if want := (civil.Date{Year: 2024, Month: 10, Day: 8}); c.Current.DueOn != want {
 			t.Fatalf("visit due %s, want %s", c.Current.DueOn, want)
 		}
-		f.clock.to(civil.Date{Year: 2024, Month: 10, Day: 8})
+		f.clock.To(civil.Date{Year: 2024, Month: 10, Day: 8})
 		if tasks, n, _ := f.s.Queue(f.ctx, f.approver, QueueOverdue, 1, 10); n != 0 || len(tasks) != 0 {
 			t.Fatalf("overdue on its due date: %d", n)
 		}
 		if n, _, _ := f.s.Sweep(f.ctx); n != 0 {
 			t.Fatalf("%d reminders on the due date", n)
 		}
-		f.clock.to(civil.Date{Year: 2024, Month: 10, Day: 9})
+		f.clock.To(civil.Date{Year: 2024, Month: 10, Day: 9})
 		tasks, n, err := f.s.Queue(f.ctx, f.approver, QueueOverdue, 1, 10)
 		if err != nil || n != 1 || !tasks[0].Overdue || tasks[0].Step != StepVisit {
 			t.Fatalf("overdue queue of the district: %v %d %v", tasks, n, err)

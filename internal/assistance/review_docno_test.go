@@ -64,7 +64,7 @@ func TestReviewSweepsOverlap(t *testing.T) {
 			t.Fatal(err)
 		}
 		c, _ := f.s.Get(f.ctx, f.officer, a.ID)
-		f.clock.to(c.Current.DueOn.AddDays(2))
+		f.clock.To(c.Current.DueOn.AddDays(2))
 		raised := make(chan struct{})
 		done := make(chan struct{})
 		var errSweep error

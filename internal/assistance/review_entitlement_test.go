@@ -43,7 +43,7 @@ func TestReviewTaperIsDibaoOnly(t *testing.T) {
 		f.act(f.approver, r, Action{Outcome: DecisionTaper})
 		e, _ = f.s.Entitlement(f.ctx, f.approver, e.ID)
 		end := e.EndMonth
-		f.clock.advanceDays(60)
+		f.clock.AdvanceDays(60)
 		r = f.reviewTo(e)
 		if _, err := f.s.Act(f.ctx, f.approver, r.ID, Action{Step: StepApprove, Version: r.Version, Outcome: DecisionTaper}); err == nil {
 			e, _ = f.s.Entitlement(f.ctx, f.approver, e.ID)
@@ -59,7 +59,7 @@ func TestReviewChangeRecordsCalculation(t *testing.T) {
 		f := newFixture(t, d, civil.Date{Year: 2023, Month: 11, Day: 6})
 		_, _, e := f.approvedDibao(money.Yuan(300))
 		before := e.Monthly
-		f.clock.to(civil.Date{Year: 2024, Month: 2, Day: 19})
+		f.clock.To(civil.Date{Year: 2024, Month: 2, Day: 19})
 		r := f.reviewTo(e)
 		r = f.act(f.approver, r, Action{Outcome: DecisionChange})
 		c, _ := f.s.Get(f.ctx, f.approver, r.ID)
@@ -104,7 +104,7 @@ func TestReviewOverturnTierContinuous(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, civil.Date{Year: 2024, Month: 3, Day: 4})
 		hid, _, e := f.approvedDibao(money.Yuan(300))
-		f.clock.to(civil.Date{Year: 2024, Month: 6, Day: 11})
+		f.clock.To(civil.Date{Year: 2024, Month: 6, Day: 11})
 		term, err := f.s.Terminate(f.ctx, f.approver, e.ID, e.Version, "家庭收入超过标准", "")
 		if err != nil {
 			t.Fatal(err)
@@ -186,7 +186,7 @@ func TestReviewSweepEndsSuspended(t *testing.T) {
 		if _, err := f.s.Suspend(f.ctx, f.approver, e.ID, e.Version, "暂停核查", ""); err != nil {
 			t.Fatal(err)
 		}
-		f.clock.to(e.EndMonth.Next().Next().FirstDay())
+		f.clock.To(e.EndMonth.Next().Next().FirstDay())
 		if _, _, err := f.s.Sweep(f.ctx); err != nil {
 			t.Fatal(err)
 		}

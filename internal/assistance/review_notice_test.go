@@ -22,14 +22,14 @@ func TestReviewNoticeSevenDays(t *testing.T) {
 			t.Fatal(err)
 		}
 		a = f.act(f.officer, a, Action{Visit: f.visit(false)}) // notice from 03-04 to 03-10
-		f.clock.to(civil.Date{Year: 2024, Month: 3, Day: 10})
+		f.clock.To(civil.Date{Year: 2024, Month: 3, Day: 10})
 		if rows, _ := f.s.PublicNotice(f.ctx, "370212"); len(rows) != 1 || rows[0].To != (civil.Date{Year: 2024, Month: 3, Day: 10}) {
 			t.Fatalf("notice on its last day: %+v", rows)
 		}
 		if _, err := f.s.FileObjection(f.ctx, a.ID, "", "", "最后一天的异议", ""); err != nil {
 			t.Fatalf("objection on the last day: %v", err)
 		}
-		f.clock.to(civil.Date{Year: 2024, Month: 3, Day: 11})
+		f.clock.To(civil.Date{Year: 2024, Month: 3, Day: 11})
 		if rows, _ := f.s.PublicNotice(f.ctx, "370212"); len(rows) != 0 {
 			t.Fatalf("notice still posted after its 7 days: %+v", rows)
 		}

@@ -23,10 +23,10 @@ func TestDashboard(t *testing.T) {
 		h1, p1, id1 := f.household(a.community, born1979, 0, 0)
 		w1 := f.assign(a.officer, f.raiseFor(a.officer, a.community, h1, p1, id1), a.grid.Login)
 		w2 := f.raise(a.officer, warningSpec{rule: "income_drop", region: a.community})
-		f.clock.to(civil.Date{Year: 2024, Month: 3, Day: 11})
+		f.clock.To(civil.Date{Year: 2024, Month: 3, Day: 11})
 		f.raise(a.officer, warningSpec{rule: "medical_cost_discovery", kind: KindDiscovery, region: a.community2})
 		f.raise(f.shinan.officer, warningSpec{region: f.shinan.community})
-		f.clock.to(civil.Date{Year: 2024, Month: 3, Day: 19})
+		f.clock.To(civil.Date{Year: 2024, Month: 3, Day: 19})
 		f.raise(a.officer, warningSpec{region: a.community})
 		h5, p5, id5 := f.household(a.community, born1979, money.Yuan(200), 0)
 		w5 := f.visit(a.officer, f.raiseFor(a.officer, a.community, h5, p5, id5))
@@ -85,7 +85,7 @@ func TestChainAndAgencyCheck(t *testing.T) {
 		if _, err := f.s.Decide(ctx, a.officer, old.ID, old.Version, Decision{Outcome: OutcomeDismiss, Note: "已报销"}, ""); err != nil {
 			t.Fatal(err)
 		}
-		f.clock.advanceDays(400)
+		f.clock.AdvanceDays(400)
 		recent := f.raise(a.officer, warningSpec{rule: "income_drop", region: a.community, person: person, household: hid})
 
 		chain, err := f.cases.Chain(ctx, a.officer, hid)

@@ -31,9 +31,9 @@ func TestEscalate(t *testing.T) {
 			}
 		}
 		escalate(0)
-		f.clock.to(w.Due)
+		f.clock.To(w.Due)
 		escalate(0) // due today is not late yet
-		f.clock.advanceDays(1)
+		f.clock.AdvanceDays(1)
 		late := f.raise(a.officer, warningSpec{region: a.community2})
 		escalate(1)
 		escalate(0)

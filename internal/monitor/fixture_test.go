@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"github.com/minzheng/minzheng/internal/civil/civiltest"
 	"testing"
-	"time"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/assistance"
@@ -23,24 +22,6 @@ import (
 	"github.com/minzheng/minzheng/internal/synth"
 )
 
-// flowClock is a fake clock the workflow tests move forward.
-type flowClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *flowClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-// advanceDays moves the clock n calendar days on.
-func (c *flowClock) advanceDays(n int) { c.mu.Lock(); c.t = c.t.AddDate(0, 0, n); c.mu.Unlock() }
-
-// to sets the clock to 10:00 China time on date d.
-func (c *flowClock) to(d civil.Date) {
-	c.mu.Lock()
-	c.t = time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, civil.China)
-	c.mu.Unlock()
-}
-
 // flowArea is a district, one of its streets and two communities of that street, and the
 // people who work there — users in the database, since an assignee is looked up.
 type flowArea struct {
@@ -54,7 +35,7 @@ type flowFixture struct {
 	t     *testing.T
 	ctx   context.Context
 	d     *db.DB
-	clock *flowClock
+	clock *civiltest.Clock
 	keys  *pii.Keyring
 	users *auth.Service
 	reg   *registry.Store
@@ -71,8 +52,8 @@ type flowFixture struct {
 func newFlowFixture(t *testing.T, d *db.DB, start civil.Date) *flowFixture {
 	t.Helper()
 	ctx := context.Background()
-	ck := &flowClock{}
-	ck.to(start)
+	ck := &civiltest.Clock{}
+	ck.To(start)
 	if _, err := synth.Regions(ctx, d, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +252,7 @@ func (f *flowFixture) dibao(a flowArea) (int64, int64, string, *assistance.Entit
 			act.Visit = &assistance.Visit{Investigators: []string{"王调查", "李调查"}, VisitedOn: f.today(),
 				Living: "两室一厅，陈设简陋", Findings: "家庭成员情况与申报一致"}
 		case assistance.StepNotice:
-			f.clock.advanceDays(7)
+			f.clock.AdvanceDays(7)
 		case assistance.StepApprove:
 			act.Outcome, act.Note = "approve", "经审核"
 		}

@@ -148,7 +148,7 @@ func TestRecordVisit(t *testing.T) {
 		hid, person, idn := f.household(a.community, born1979, 0, 0)
 		w := f.assign(a.officer, f.raiseFor(a.officer, a.community, hid, person, idn), a.grid.Login)
 		neighbour := newFlowUser(t, ctx, f.users, "laoshan.neighbour", auth.GridWorker, a.community)
-		f.clock.advanceDays(1)
+		f.clock.AdvanceDays(1)
 
 		_, err := f.s.RecordVisit(ctx, neighbour, w.ID, w.Version, VisitInput{Findings: "走访"}, "")
 		wantErr(t, err, apperr.Forbidden, "monitor.visit_forbidden", "")

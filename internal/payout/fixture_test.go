@@ -3,9 +3,9 @@ package payout
 import (
 	"context"
 	"fmt"
+	"github.com/minzheng/minzheng/internal/civil/civiltest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,24 +23,6 @@ import (
 	"github.com/minzheng/minzheng/internal/synth"
 )
 
-// clock is a fake clock the test moves forward.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-// advanceDays moves the clock n calendar days on.
-func (c *clock) advanceDays(n int) { c.mu.Lock(); c.t = c.t.AddDate(0, 0, n); c.mu.Unlock() }
-
-// to sets the clock to 10:00 China time on date d.
-func (c *clock) to(d civil.Date) {
-	c.mu.Lock()
-	c.t = time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, civil.China)
-	c.mu.Unlock()
-}
-
 // area is a district with one of its streets and a community of it, and the people who work
 // there: the street officer and the district approver.
 type area struct {
@@ -54,7 +36,7 @@ type fixture struct {
 	t     *testing.T
 	ctx   context.Context
 	d     *db.DB
-	clock *clock
+	clock *civiltest.Clock
 	keys  *pii.Keyring
 	reg   *registry.Store
 	cases *assistance.Store
@@ -75,8 +57,8 @@ const (
 func newFixture(t *testing.T, d *db.DB, start civil.Date) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	ck := &clock{}
-	ck.to(start)
+	ck := &civiltest.Clock{}
+	ck.To(start)
 	if _, err := synth.Regions(ctx, d, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +200,7 @@ func (f *fixture) driveTo(a area, app *assistance.Application, stop, outcome str
 			act.Visit = &assistance.Visit{Investigators: []string{"王调查", "李调查"}, VisitedOn: f.today(),
 				Living: "两室一厅，陈设简陋", Findings: "家庭成员情况与申报一致"}
 		case assistance.StepNotice:
-			f.clock.advanceDays(7)
+			f.clock.AdvanceDays(7)
 		case assistance.StepApprove:
 			act.Outcome, act.Note = outcome, "经审核"
 		}

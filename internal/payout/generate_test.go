@@ -59,7 +59,7 @@ func TestPayoutSuspension(t *testing.T) {
 		a := f.laoshan
 		_, e := f.dibao(a, money.Yuan(500))
 		f.pay(a, mon(2024, 4), "dibao")
-		f.clock.to(civil.Date{Year: 2024, Month: 4, Day: 10})
+		f.clock.To(civil.Date{Year: 2024, Month: 4, Day: 10})
 		if _, err := f.cases.Suspend(f.ctx, a.approver, e.ID, e.Version, "暂停核查", ""); err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestPayoutSuspension(t *testing.T) {
 		if got := f.linesOf(a, may.ID, e); len(got) != 0 {
 			t.Fatalf("the May roster pays a suspended entitlement:%s", describe(got))
 		}
-		f.clock.to(civil.Date{Year: 2024, Month: 5, Day: 13})
+		f.clock.To(civil.Date{Year: 2024, Month: 5, Day: 13})
 		e = f.refresh(a, e)
 		if _, err := f.cases.Resume(f.ctx, a.approver, e.ID, e.Version, "核查无误", ""); err != nil {
 			t.Fatal(err)
@@ -90,7 +90,7 @@ func TestPayoutTermination(t *testing.T) {
 		f.pay(a, mon(2024, 4), "dibao")
 		f.pay(a, mon(2024, 5), "dibao")
 		june := f.generate(a, mon(2024, 6), "dibao")
-		f.clock.to(civil.Date{Year: 2024, Month: 6, Day: 12})
+		f.clock.To(civil.Date{Year: 2024, Month: 6, Day: 12})
 		if _, err := f.cases.Terminate(f.ctx, a.approver, e.ID, e.Version, "家庭收入超过标准", ""); err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestPayoutTaper(t *testing.T) {
 		a := f.laoshan
 		_, e := f.dibao(a, money.Yuan(500))
 		f.pay(a, mon(2024, 4), "dibao")
-		f.clock.to(civil.Date{Year: 2024, Month: 5, Day: 6})
+		f.clock.To(civil.Date{Year: 2024, Month: 5, Day: 6})
 		e = f.review(a, e, assistance.DecisionTaper)
 		if e.Status != assistance.EntTapering || e.EndMonth != mon(2024, 11) {
 			t.Fatalf("after 渐退: %s until %s", e.Status, e.EndMonth)

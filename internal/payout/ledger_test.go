@@ -65,7 +65,7 @@ func TestPayoutArrearsAfterStandardChange(t *testing.T) {
 		for m := mon(2024, 4); !m.After(mon(2024, 9)); m = m.Next() {
 			f.pay(a, m, "dibao")
 		}
-		f.clock.to(civil.Date{Year: 2024, Month: 9, Day: 9})
+		f.clock.To(civil.Date{Year: 2024, Month: 9, Day: 9})
 		raise := policy.Param{Name: "dibao.standard", Region: "3702", Hukou: "urban", ValidFrom: civil.Date{Year: 2024, Month: 7, Day: 1},
 			Value: 118000, Unit: policy.FenPerMonth, Source: "测试文号"}
 		if err := f.s.Params.Add(f.ctx, f.admin, raise, ""); err != nil {
@@ -364,18 +364,18 @@ func TestPayoutRetroactive(t *testing.T) {
 		tapering, te := f.dibao(a, money.Yuan(500))
 		ended, ee := f.dibao(a, money.Yuan(500))
 		f.pay(a, mon(2024, 4), "dibao")
-		f.clock.to(civil.Date{Year: 2024, Month: 5, Day: 6})
+		f.clock.To(civil.Date{Year: 2024, Month: 5, Day: 6})
 		f.setWage(tapering, money.Yuan(6000))
 		te = f.review(a, te, assistance.DecisionTaper)
 		for m := mon(2024, 5); !m.After(mon(2024, 9)); m = m.Next() {
 			f.pay(a, m, "dibao")
 		}
-		f.clock.to(civil.Date{Year: 2024, Month: 9, Day: 5})
+		f.clock.To(civil.Date{Year: 2024, Month: 9, Day: 5})
 		f.setWage(ended, money.Yuan(6000))
 		if _, err := f.cases.Terminate(f.ctx, a.approver, ee.ID, ee.Version, "家庭收入超过标准", ""); err != nil {
 			t.Fatal(err)
 		}
-		f.clock.to(civil.Date{Year: 2024, Month: 9, Day: 9})
+		f.clock.To(civil.Date{Year: 2024, Month: 9, Day: 9})
 		raise := policy.Param{Name: "dibao.standard", Region: "3702", Hukou: "urban", ValidFrom: civil.Date{Year: 2024, Month: 7, Day: 1},
 			Value: 118000, Unit: policy.FenPerMonth, Source: "测试文号"}
 		if err := f.s.Params.Add(f.ctx, f.admin, raise, ""); err != nil {

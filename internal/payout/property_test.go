@@ -177,7 +177,7 @@ func ledgerProperty(t *testing.T, d *db.DB, seed uint64, steps int) {
 			}
 		case op < 92:
 			n := rnd.IntN(20) + 1
-			f.clock.advanceDays(n)
+			f.clock.AdvanceDays(n)
 			step("clock +%d days: %s", n, f.today())
 		case op < 97:
 			e := monthly[rnd.IntN(len(monthly))]
