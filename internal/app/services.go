@@ -72,6 +72,10 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		d.Close()
 		return nil, fmt.Errorf("registry indexes: %w", err)
 	}
+	if err := registry.EnsureFacts(ctx, d); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("registry facts for monitoring: %w", err)
+	}
 	log := &audit.Log{Now: now}
 	params := &paramdb.Store{DB: d, Audit: log, Now: now}
 	if err := params.Seed(ctx); err != nil {

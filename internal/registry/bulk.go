@@ -123,6 +123,11 @@ func (b *Bulk) Load(ctx context.Context, households []HouseholdInput) (int, erro
 				return err
 			}
 		}
+		if len(households) > 0 {
+			if err := refreshFacts(ctx, tx, b.nextHH-int64(len(households))+1, b.nextHH); err != nil {
+				return err
+			}
+		}
 		for _, table := range []string{"households", "persons"} {
 			if q := tx.Dialect().AfterExplicitIDs(table); q != "" {
 				if _, err := tx.Exec(ctx, q); err != nil {

@@ -170,6 +170,10 @@ func (s *Store) Decide(ctx context.Context, p *auth.Principal, id int64, merge b
 
 // removePerson deletes a person record and what hangs on it.
 func removePerson(ctx context.Context, tx *db.Tx, id int64) error {
+	var household int64
+	if err := tx.QueryRow(ctx, `SELECT household_id FROM persons WHERE id = ?`, id).Scan(&household); err != nil {
+		return err
+	}
 	for _, q := range []string{`DELETE FROM incomes WHERE person_id = ?`, `DELETE FROM tiers WHERE person_id = ?`,
 		`DELETE FROM person_name_grams WHERE person_id = ?`,
 		`UPDATE duplicate_candidates SET status = 'merged' WHERE status = 'open' AND (person_a = ? OR person_b = ?)`,
@@ -182,7 +186,7 @@ func removePerson(ctx context.Context, tx *db.Tx, id int64) error {
 			return err
 		}
 	}
-	return nil
+	return refreshFacts(ctx, tx, household, household)
 }
 
 // prefixedPerson is personColumns qualified by a table alias.

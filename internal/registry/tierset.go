@@ -34,7 +34,10 @@ func (s *Store) StartTier(ctx context.Context, tx *db.Tx, p *auth.Principal, hou
 		return err
 	}
 	h.add("household", 0, "tier."+string(t), "", on.String())
-	return h.write(ctx, tx)
+	if err := h.write(ctx, tx); err != nil {
+		return err
+	}
+	return refreshFacts(ctx, tx, householdID, householdID)
 }
 
 // EndTier closes the household's open spans of tier t on date (the last day it holds), inside the
@@ -54,7 +57,10 @@ func (s *Store) EndTier(ctx context.Context, tx *db.Tx, p *auth.Principal, house
 		return err
 	}
 	h.add("household", 0, "tier."+string(t)+".end", "", on.String())
-	return h.write(ctx, tx)
+	if err := h.write(ctx, tx); err != nil {
+		return err
+	}
+	return refreshFacts(ctx, tx, householdID, householdID)
 }
 
 // bumpVersion marks the household changed, so that a form opened before the tier changed cannot

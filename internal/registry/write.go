@@ -248,7 +248,10 @@ func (s *Store) writeDetails(ctx context.Context, tx *db.Tx, householdID int64, 
 			return err
 		}
 	}
-	return s.reconcileTiers(ctx, tx, householdID, v, personIDs)
+	if err := s.reconcileTiers(ctx, tx, householdID, v, personIDs); err != nil {
+		return err
+	}
+	return refreshFacts(ctx, tx, householdID, householdID)
 }
 
 func (s *Store) reconcileTiers(ctx context.Context, tx *db.Tx, householdID int64, v *validated, personIDs []int64) error {
