@@ -139,7 +139,7 @@ func (sr *sourceRules) eval(j *judge, row *feed.Row, p *person, emit func(hit)) 
 		for _, kv := range j.facts {
 			facts[kv[0]] = kv[1]
 		}
-		h := hit{rule: r.Rule, hash: row.IDHash, person: p, region: region, period: "once", evidence: facts}
+		h := hit{rule: r.Rule, hash: row.IDHash(), person: p, region: region, period: "once", evidence: facts}
 		if r.period >= 0 {
 			h.period = fieldText(&sr.src, row, r.period)
 		}
@@ -221,7 +221,7 @@ func (sr *sourceRules) holds(j *judge, r *boundRule, row *feed.Row, p *person, r
 				return false
 			}
 		case "no_income":
-			k, ok := hashKey(row.IDHash)
+			k, ok := hashKey(row.IDHashBytes())
 			if _, earns := slices.BinarySearch(j.earning, k); !ok || earns {
 				return false
 			}

@@ -288,12 +288,12 @@ func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge,
 			s.noteProgress(ctx, b, out.rows, progress)
 		}
 		digests = append(digests, row.Digest())
-		p := snap.find(row.IDHash)
+		p := snap.find(row.IDHashBytes())
 		if p != nil {
 			out.matched++
 		} else if earnIdx >= 0 {
 			if v, ok := row.Fen(earnIdx); ok && v > 0 {
-				if k, ok := hashKey(row.IDHash); ok {
+				if k, ok := hashKey(row.IDHashBytes()); ok {
 					out.earning = append(out.earning, k)
 				}
 			}

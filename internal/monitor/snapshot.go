@@ -84,7 +84,7 @@ func (x *hashIndex) get(k uint64) (int32, bool) {
 }
 
 // hashKey is the first 8 bytes of a hex hash, or false for text that is not one.
-func hashKey(h string) (uint64, bool) {
+func hashKey[T string | []byte](h T) (uint64, bool) {
 	if len(h) != 64 {
 		return 0, false
 	}
@@ -126,7 +126,7 @@ func loadSnapshot(ctx context.Context, reg *registry.Store) (*snapshot, error) {
 }
 
 // find returns the registered person with ID hash h, or nil.
-func (s *snapshot) find(h string) *person {
+func (s *snapshot) find(h []byte) *person {
 	k, ok := hashKey(h)
 	if !ok {
 		return nil
@@ -136,13 +136,13 @@ func (s *snapshot) find(h string) *person {
 	case !ok:
 		return nil
 	case i >= 0:
-		if s.people[i].IDHash == h {
+		if s.people[i].IDHash == string(h) {
 			return &s.people[i]
 		}
 		return nil
 	}
 	for j := range s.people {
-		if s.people[j].IDHash == h {
+		if s.people[j].IDHash == string(h) {
 			return &s.people[j]
 		}
 	}

@@ -50,7 +50,7 @@ func BenchmarkReadCSV(b *testing.B) {
 					y, _ := row.Int(year)
 					o, _ := row.Fen(oop)
 					c, _ := row.Fen(total)
-					sum += y + int64(o) + int64(c) + int64(len(row.IDHash))
+					sum += y + int64(o) + int64(c) + int64(len(row.IDHash()))
 				}
 				if rd.Rows() != rows {
 					b.Fatalf("%d rows", rd.Rows())

@@ -96,9 +96,7 @@ func (r *Reader) parseID(raw bool, b []byte) (string, []any) {
 				return "feed.id_hash", nil
 			}
 		}
-		if string(low[:]) != r.row.IDHash { // sorted feeds repeat a person on consecutive rows
-			r.row.IDHash = string(low[:])
-		}
+		r.row.id = low
 		return "", nil
 	}
 	n, err := idcard.ParseAt(string(b), r.opt.Today)
@@ -114,7 +112,11 @@ func (r *Reader) parseID(raw bool, b []byte) (string, []any) {
 		}
 		return "feed.id.length", nil
 	}
-	r.row.IDHash = r.opt.Hasher(n.String())
+	h := r.opt.Hasher(n.String())
+	if len(h) != len(r.row.id) {
+		return "feed.id_hash", nil
+	}
+	copy(r.row.id[:], h)
 	return "", nil
 }
 

@@ -39,8 +39,8 @@ func readFuzz(t *testing.T, src Source, format string, data []byte) {
 		case err != nil:
 			t.Fatalf("Next: %v (%T)", err, err)
 		}
-		if len(row.IDHash) != 64 {
-			t.Fatalf("row %d: IDHash %q", row.Line, row.IDHash)
+		if len(row.IDHash()) != 64 {
+			t.Fatalf("row %d: IDHash %q", row.Line, row.IDHash())
 		}
 		_ = row.Key()
 	}

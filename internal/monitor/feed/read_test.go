@@ -161,7 +161,7 @@ func TestRowAccessors(t *testing.T) {
 	cat, _ := row.Text(src.Index("category"))
 	issued, _ := row.Date(src.Index("issued_on"))
 	name, _ := row.Text(src.Index("name"))
-	got := []any{row.Line, row.IDHash, grade, cat, issued.String(), name}
+	got := []any{row.Line, row.IDHash(), grade, cat, issued.String(), name}
 	want := []any{2, testHash(synthID(1)), int64(2), "physical", "2020-05-06", "李四"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("values (-want +got):\n%s", diff)

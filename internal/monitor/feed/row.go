@@ -14,15 +14,17 @@ import (
 )
 
 // Row is one good row of a feed file. The Reader reuses a single Row: its values are valid until
-// the next call to Next, so a caller copies what it keeps (the accessors return copies; IDHash is
-// an immutable string and may be kept as it is).
+// the next call to Next, so a caller copies what it keeps (the accessors return copies, IDHashBytes does not).
 //
 // Values are read by field index (Source.Index), looked up once outside the row loop, through the
 // accessor of the field's type; an accessor reports false for a field left empty. Calling the
 // accessor of another type is a programming mistake and panics, like a failed type assertion.
 type Row struct {
 	Line   int    // where the row starts in the file, as in RowError
-	IDHash string // the person: keyed hash of the ID number, 64 lower-case hex digits
+	// id is the person: the keyed hash of the ID number, 64 lower-case hex digits. It is kept
+	// as bytes, so that the ten million rows of a month's files make no string each; IDHash
+	// makes one when a caller keeps it.
+	id [64]byte
 
 	src  *Source
 	vals []value
@@ -96,7 +98,7 @@ func (r *Row) Text(i int) (string, bool) {
 	case r.src.Fields[i].Type == TypeEnum:
 		return r.src.Fields[i].Values[v.n], true
 	case r.src.Fields[i].Type == TypeID:
-		return r.IDHash, true
+		return r.IDHash(), true
 	}
 	return string(r.buf[v.lo:v.hi]), true
 }
@@ -125,7 +127,7 @@ func (r *Row) Digest() uint64 {
 			b = append(b, 0)
 		case f.Type == TypeID:
 			b = append(b, 1)
-			b = append(b, r.IDHash...)
+			b = append(b, r.id[:]...)
 		case f.Type == TypeText || f.Type == TypeRegion:
 			b = append(b, 2)
 			b = binary.LittleEndian.AppendUint32(b, uint32(v.hi-v.lo))
@@ -151,7 +153,7 @@ func (r *Row) normal(b []byte) []byte {
 		case !v.set:
 			b = append(b, 0)
 		case f.Type == TypeID:
-			b = append(b, r.IDHash...)
+			b = append(b, r.id[:]...)
 		case f.Type == TypeText || f.Type == TypeRegion:
 			b = append(b, r.buf[v.lo:v.hi]...)
 		case f.Type == TypeEnum:
@@ -162,3 +164,9 @@ func (r *Row) normal(b []byte) []byte {
 	}
 	return b
 }
+
+// IDHash is the person's keyed ID hash as text, a copy the caller may keep.
+func (r *Row) IDHash() string { return string(r.id[:]) }
+
+// IDHashBytes is the person's keyed ID hash without a copy: valid until the next call to Next.
+func (r *Row) IDHashBytes() []byte { return r.id[:] }
