@@ -20,7 +20,7 @@ import (
 // accessor of the field's type; an accessor reports false for a field left empty. Calling the
 // accessor of another type is a programming mistake and panics, like a failed type assertion.
 type Row struct {
-	Line   int    // where the row starts in the file, as in RowError
+	Line int // where the row starts in the file, as in RowError
 	// id is the person: the keyed hash of the ID number, 64 lower-case hex digits. It is kept
 	// as bytes, so that the ten million rows of a month's files make no string each; IDHash
 	// makes one when a caller keeps it.
