@@ -83,9 +83,10 @@ func (x *hashIndex) get(k uint64) (int32, bool) {
 	return sl.val, sl.key == k
 }
 
-// hashKey is the first 8 bytes of a hex hash, or false for text that is not one.
+// hashKey is the value of the first 16 hex digits of h (8 bytes of the hash), or false when
+// they are not lower-case hex.
 func hashKey[T string | []byte](h T) (uint64, bool) {
-	if len(h) != 64 {
+	if len(h) < 16 {
 		return 0, false
 	}
 	var k uint64
@@ -112,22 +113,28 @@ var hexValue = func() (t [256]byte) {
 
 // loadSnapshot reads every registered person once and indexes them by ID hash.
 func loadSnapshot(ctx context.Context, reg *registry.Store) (*snapshot, error) {
-	people, err := reg.MonitorPersons(ctx)
+	people, err := reg.MonitorFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s := &snapshot{people: people, index: newHashIndex(len(people))}
 	for i := range s.people {
-		if k, ok := hashKey(s.people[i].IDHash); ok {
-			s.index.put(k, int32(i)) // two hashes sharing 8 bytes get -1: settled by a scan
-		}
+		s.index.put(s.people[i].IDKey[0], int32(i)) // two hashes sharing 8 bytes get -1: settled by a scan
 	}
 	return s, nil
 }
 
-// find returns the registered person with ID hash h, or nil.
+// find returns the registered person with ID hash h, or nil: the first 8 bytes find the slot,
+// the next 8 confirm it (IDKey).
 func (s *snapshot) find(h []byte) *person {
+	if len(h) != 64 {
+		return nil
+	}
 	k, ok := hashKey(h)
+	if !ok {
+		return nil
+	}
+	k2, ok := hashKey(h[16:])
 	if !ok {
 		return nil
 	}
@@ -136,13 +143,13 @@ func (s *snapshot) find(h []byte) *person {
 	case !ok:
 		return nil
 	case i >= 0:
-		if s.people[i].IDHash == string(h) {
+		if s.people[i].IDKey[1] == k2 {
 			return &s.people[i]
 		}
 		return nil
 	}
 	for j := range s.people {
-		if s.people[j].IDHash == string(h) {
+		if s.people[j].IDKey == [2]uint64{k, k2} {
 			return &s.people[j]
 		}
 	}

@@ -45,28 +45,43 @@ func encodeFacts(p *MonitorPerson) ([]byte, error) {
 	return binary.LittleEndian.AppendUint32(b, uint32(since)), nil
 }
 
-// decodeFacts unpacks what encodeFacts packed.
-func decodeFacts(b []byte, p *MonitorPerson) error {
+// factsDecoder unpacks what encodeFacts packed, sharing one string per area and per tier among
+// the million rows it reads.
+type factsDecoder struct {
+	withHash bool
+	regions  map[string]string
+}
+
+func (d *factsDecoder) decode(b []byte, p *MonitorPerson) error {
 	bad := errors.New("registry: a person_facts row is damaged; delete the table's rows and restart to rebuild it")
 	if len(b) < 1+8+8+32+1 || b[0] != factsVersion {
 		return bad
 	}
 	p.PersonID = int64(binary.LittleEndian.Uint64(b[1:]))
 	p.HouseholdID = int64(binary.LittleEndian.Uint64(b[9:]))
-	p.IDHash = hex.EncodeToString(b[17:49])
+	p.IDKey = [2]uint64{binary.BigEndian.Uint64(b[17:]), binary.BigEndian.Uint64(b[25:])}
+	p.IDHash = ""
+	if d.withHash {
+		p.IDHash = hex.EncodeToString(b[17:49])
+	}
 	b = b[49:]
 	n := int(b[0])
 	if len(b) < 1+n+3+8+1 {
 		return bad
 	}
-	p.RegionCode, b = string(b[1:1+n]), b[1+n:]
+	region, ok := d.regions[string(b[1:1+n])]
+	if !ok {
+		region = string(b[1 : 1+n])
+		d.regions[region] = region
+	}
+	p.RegionCode, b = region, b[1+n:]
 	p.DisabilityGrade, p.InSchool, p.MainEarner = int(b[0]), b[1] == 1, b[2] == 1
 	p.Income, b = money.Fen(binary.LittleEndian.Uint64(b[3:])), b[11:]
 	n = int(b[0])
 	if len(b) != 1+n+4 {
 		return bad
 	}
-	p.Tier, b = Tier(b[1:1+n]), b[1+n:]
+	p.Tier, b = internTier(b[1:1+n]), b[1+n:]
 	p.TierSince = civil.Date{}
 	if since := int(binary.LittleEndian.Uint32(b)); since != 0 {
 		p.TierSince = civil.Date{Year: since / 10000, Month: time.Month(since / 100 % 100), Day: since % 100}
@@ -211,4 +226,14 @@ func EnsureFacts(ctx context.Context, d *db.DB) error {
 		}
 	}
 	return nil
+}
+
+// internTier is the Tier constant spelled b, without a new string for the known ones.
+func internTier(b []byte) Tier {
+	for _, t := range [...]Tier{Dibao, Tekun, DibaoEdge, RigidExpense, RelapseWatch, OtherTier} {
+		if string(t) == string(b) {
+			return t
+		}
+	}
+	return Tier(b)
 }

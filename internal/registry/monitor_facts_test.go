@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -71,6 +73,9 @@ func factsFromBase(t *testing.T, s *Store) []MonitorPerson {
 			t.Fatal(err)
 		}
 		p.Income = incomes[p.PersonID]
+		if raw, err := hex.DecodeString(p.IDHash); err == nil && len(raw) == 32 {
+			p.IDKey = [2]uint64{binary.BigEndian.Uint64(raw), binary.BigEndian.Uint64(raw[8:])}
+		}
 		tt, ok := byPerson[p.PersonID]
 		if !ok {
 			tt = byHousehold[p.HouseholdID]
