@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"runtime/debug"
 
 	"github.com/minzheng/minzheng/internal/registry"
 )
@@ -113,6 +114,10 @@ var hexValue = func() (t [256]byte) {
 
 // loadSnapshot reads every registered person once and indexes them by ID hash.
 func loadSnapshot(ctx context.Context, reg *registry.Store) (*snapshot, error) {
+	// The snapshot is nearly all the memory the load allocates, and all of it stays: collecting
+	// while it grows would trace the growing heap again and again for nothing. The collector
+	// resumes as soon as it is built.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	people, err := reg.MonitorFacts(ctx)
 	if err != nil {
 		return nil, err
