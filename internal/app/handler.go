@@ -101,19 +101,14 @@ func (m *Main) handler() (http.Handler, error) {
 	return httpx.SecureHeaders(httpx.Observe(m.Logger, metrics, onPanic, protected)), nil
 }
 
-// monitorRunNow is "run now" for the agency-file pages and the API: the River job monitor.run
-// when the current period has no run yet, so that it is durable. River keeps one run per period
-// (the month from --monitor-day) and remembers it for the month, so once this month's run is
-// queued or done a new one cannot be queued: the run then goes in the background of this
-// process. That run is as safe: batches are claimed atomically, so it shares no file with a
-// run going elsewhere, and a batch it leaves "processing" when the process stops (Close does not
-// wait for it) is taken up again by any run an hour later.
+// monitorRunNow is "run now" for the agency-file pages and the API: a request for the on-demand
+// River job monitor.run_now, durable like the monthly run — queued in the database, retried,
+// taken up by another process if this one stops. Requests in the same second are one run. Only
+// without a jobs runner (tests that serve no jobs) does the run go in the background here.
 func (m *Main) monitorRunNow(ctx context.Context) error {
 	if m.jobs != nil {
-		queued, err := m.jobs.Enqueue(ctx, "monitor.run", time.Now())
-		if err != nil || queued {
-			return err
-		}
+		_, err := m.jobs.Enqueue(ctx, "monitor.run_now", time.Now())
+		return err
 	}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobs.DefaultTimeout)

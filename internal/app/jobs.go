@@ -37,6 +37,8 @@ func (m *Main) jobSpecs() []jobs.Spec {
 		}},
 		{Name: "monitor.run", Schedule: jobs.Monthly(m.Config.MonitorDay, 3, 0, civil.China),
 			Run: func(ctx context.Context, _ time.Time) error { return m.runMonitor(ctx) }},
+		{Name: "monitor.run_now", Schedule: jobs.OnDemand(),
+			Run: func(ctx context.Context, _ time.Time) error { return m.runMonitor(ctx) }},
 		{Name: "monitor.escalate", Schedule: jobs.Every(sweepEvery), Run: func(ctx context.Context, _ time.Time) error {
 			n, err := m.svc.monitor.Escalate(ctx)
 			if err == nil && n > 0 {

@@ -117,8 +117,10 @@ func New(d *db.DB, logger *slog.Logger, specs ...Spec) (*Runner, error) {
 		longest = max(longest, s.Timeout)
 		r.specs[s.Name] = s
 		r.proposed[s.Name] = new(atomic.Int64)
-		periodic = append(periodic, river.NewPeriodicJob(s.Schedule, r.constructor(s),
-			&river.PeriodicJobOpts{ID: s.Name, RunOnStart: true}))
+		if s.Schedule.kind != kindOnDemand {
+			periodic = append(periodic, river.NewPeriodicJob(s.Schedule, r.constructor(s),
+				&river.PeriodicJobOpts{ID: s.Name, RunOnStart: true}))
+		}
 	}
 	w := river.NewWorkers()
 	if err := river.AddWorkerSafely(w, &periodicWorker{r: r}); err != nil {

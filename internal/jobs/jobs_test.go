@@ -351,3 +351,33 @@ func TestNewRejectsBadSpecs(t *testing.T) {
 		})
 	}
 }
+
+// TestOnDemandJob: a job without a schedule runs only when enqueued, once per request second,
+// and a request later on runs it again.
+func TestOnDemandJob(t *testing.T) {
+	for engine, tgt := range engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			d := tgt(t)(t)
+			var ran atomic.Int64
+			spec := Spec{Name: "run-now", Schedule: OnDemand(), Run: func(context.Context, time.Time) error {
+				ran.Add(1)
+				return nil
+			}}
+			r := start(t, d, "a", spec)
+			defer stop(t, r)
+			ctx := context.Background()
+			at := time.Now()
+			if q, err := r.Enqueue(ctx, "run-now", at); err != nil || !q {
+				t.Fatalf("first request: queued %v, %v", q, err)
+			}
+			if q, err := r.Enqueue(ctx, "run-now", at); err != nil || q {
+				t.Fatalf("the same second again: queued %v, %v", q, err)
+			}
+			waitFor(t, "the requested run", func() bool { return ran.Load() == 1 })
+			if q, err := r.Enqueue(ctx, "run-now", at.Add(2*time.Second)); err != nil || !q {
+				t.Fatalf("a later request: queued %v, %v", q, err)
+			}
+			waitFor(t, "the second run", func() bool { return ran.Load() == 2 })
+		})
+	}
+}

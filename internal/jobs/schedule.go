@@ -26,6 +26,7 @@ const (
 	kindEvery
 	kindDaily
 	kindMonthly
+	kindOnDemand
 )
 
 // Every starts a period at every multiple of d since the zero time, so periods line up the same
@@ -46,9 +47,16 @@ func Monthly(day, hour, minute int, loc *time.Location) Schedule {
 	return Schedule{kind: kindMonthly, day: day, hour: hour, minute: minute, loc: loc}
 }
 
+// OnDemand is no schedule at all: the job runs only when Enqueue asks for it. Requests within
+// the same second are one run; a run is durable like any other (queued in the database, retried,
+// taken up by another process if this one stops).
+func OnDemand() Schedule { return Schedule{kind: kindOnDemand} }
+
 // validate rejects a schedule that River could not honour or processes could disagree on.
 func (s Schedule) validate() error {
 	switch s.kind {
+	case kindOnDemand:
+		return nil
 	case kindEvery:
 		if s.every < time.Second {
 			return fmt.Errorf("interval %s is under one second", s.every)
@@ -72,6 +80,8 @@ func (s Schedule) validate() error {
 // Prev returns the start of the period that contains t: the latest start at or before t.
 func (s Schedule) Prev(t time.Time) time.Time {
 	switch s.kind {
+	case kindOnDemand:
+		return t.Truncate(time.Second)
 	case kindEvery:
 		return t.Truncate(s.every)
 	case kindDaily:
