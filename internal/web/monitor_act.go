@@ -71,11 +71,7 @@ func (s *Site) monitorVisit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(r)
-	v, err := visitFrom(f)
-	if err == nil {
-		_, err = s.deps.Monitor.RecordVisit(r.Context(), auth.FromContext(r.Context()), c.W.ID, atoi(f.Get("version")), v, httpx.ClientIP(r))
-	}
-	if err != nil {
+	if err := s.recordVisit(r, c.W.ID, f); err != nil {
 		s.warningFailed(w, r, c, "visit", f, err, visitFields...)
 		return
 	}
@@ -110,4 +106,15 @@ func (s *Site) monitorDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, doneURL(warningURL(c.W.ID), "decided"), http.StatusSeeOther)
+}
+
+// recordVisit records the visit posted in form f for warning id: the desk and the phone pages
+// post the same fields.
+func (s *Site) recordVisit(r *http.Request, id int64, f *form) error {
+	v, err := visitFrom(f)
+	if err != nil {
+		return err
+	}
+	_, err = s.deps.Monitor.RecordVisit(r.Context(), auth.FromContext(r.Context()), id, atoi(f.Get("version")), v, httpx.ClientIP(r))
+	return err
 }

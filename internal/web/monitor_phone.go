@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/minzheng/minzheng/internal/auth"
-	"github.com/minzheng/minzheng/internal/httpx"
 	"github.com/minzheng/minzheng/internal/monitor"
 )
 
@@ -93,11 +92,7 @@ func (s *Site) monitorPhoneVisit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(r)
-	v, err := visitFrom(f)
-	if err == nil {
-		_, err = s.deps.Monitor.RecordVisit(r.Context(), auth.FromContext(r.Context()), c.W.ID, atoi(f.Get("version")), v, httpx.ClientIP(r))
-	}
-	if err != nil {
+	if err := s.recordVisit(r, c.W.ID, f); err != nil {
 		c.Form = f
 		s.refused(w, r, f, onlyFields(err, visitFields), func(status int) { s.showPhoneVisit(w, r, status, c) })
 		return
