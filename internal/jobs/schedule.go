@@ -47,9 +47,10 @@ func Monthly(day, hour, minute int, loc *time.Location) Schedule {
 	return Schedule{kind: kindMonthly, day: day, hour: hour, minute: minute, loc: loc}
 }
 
-// OnDemand is no schedule at all: the job runs only when Enqueue asks for it. Requests within
-// the same second are one run; a run is durable like any other (queued in the database, retried,
-// taken up by another process if this one stops).
+// OnDemand is no schedule at all: the job runs only when Enqueue asks for it, once for each
+// request time (a request repeated with the very same time is one run, so a retried call does
+// not run twice); a run is durable like any other (queued in the database, retried, taken up by
+// another process if this one stops).
 func OnDemand() Schedule { return Schedule{kind: kindOnDemand} }
 
 // validate rejects a schedule that River could not honour or processes could disagree on.
@@ -81,7 +82,7 @@ func (s Schedule) validate() error {
 func (s Schedule) Prev(t time.Time) time.Time {
 	switch s.kind {
 	case kindOnDemand:
-		return t.Truncate(time.Second)
+		return t
 	case kindEvery:
 		return t.Truncate(s.every)
 	case kindDaily:
