@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/citizen"
+	"github.com/minzheng/minzheng/internal/meals"
 	"github.com/minzheng/minzheng/internal/payout"
 
 	"github.com/minzheng/minzheng/internal/audit"
@@ -24,7 +25,7 @@ func runKeys(ctx context.Context, e env, args []string) error {
 
 // sealedColumns lists every encrypted column of every domain package, for key rotation.
 func sealedColumns() []pii.Column {
-	return slices.Concat(auth.SealedColumns(), registry.SealedColumns(), citizen.SealedColumns(), assistance.SealedColumns(), payout.SealedColumns())
+	return slices.Concat(auth.SealedColumns(), registry.SealedColumns(), citizen.SealedColumns(), assistance.SealedColumns(), payout.SealedColumns(), meals.SealedColumns())
 }
 
 // runKeysRotate adds a new current key to the key file and re-encrypts every sealed value under

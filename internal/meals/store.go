@@ -1,0 +1,138 @@
+package meals
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/minzheng/minzheng/internal/audit"
+	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/pii"
+	"github.com/minzheng/minzheng/internal/registry"
+)
+
+// Store keeps canteens, menus, diners and the meals served, and prices each meal with the
+// policy in force.
+type Store struct {
+	DB    *db.DB
+	Keys  *pii.Keyring
+	Audit *audit.Log
+	// Registry tells a diner's 低保/特困 tiers from their ID hash at registration.
+	Registry *registry.Store
+	// Policies are the subsidy rules (DefaultPolicies for the demo city).
+	Policies []Policy
+	// Calendar tells working days for weekday-only rules; nil means civil.DefaultCalendar().
+	Calendar *civil.Calendar
+	// Now is the clock: the day a meal is served on, ages, and every timestamp.
+	Now func() time.Time
+}
+
+func (s *Store) now() time.Time    { return s.Now().UTC() }
+func (s *Store) stamp() string     { return db.FormatTime(s.now()) }
+func (s *Store) today() civil.Date { return civil.Today(s.Now()) }
+
+func (s *Store) calendar() *civil.Calendar {
+	if s.Calendar != nil {
+		return s.Calendar
+	}
+	return civil.DefaultCalendar()
+}
+
+// Meal types.
+const (
+	Breakfast = "breakfast"
+	Lunch     = "lunch"
+	Dinner    = "dinner"
+)
+
+// MealTypes lists the meal types in the order of a day.
+func MealTypes() []string { return []string{Breakfast, Lunch, Dinner} }
+
+// Diner categories. Dibao and Tekun come from the registry; Disabled (失能) is entered by hand
+// from the self-care assessment, which the registry does not hold for people outside it.
+const (
+	CategoryDibao    = "dibao"
+	CategoryTekun    = "tekun"
+	CategoryDisabled = "disabled"
+)
+
+// Canteen and diner statuses.
+const (
+	CanteenOpen      = "open"
+	CanteenSuspended = "suspended"
+	CanteenClosed    = "closed"
+
+	DinerActive   = "active"
+	DinerDeceased = "deceased"
+	DinerLeft     = "left"
+)
+
+// Channels through which a meal is bought.
+const (
+	ChannelCounter = "counter"
+	ChannelOnline  = "online"
+)
+
+// Who may do what. The auth matrix has no meal permissions yet, so the roles are named here:
+// city, district and street staff manage canteens in their area; community grid workers also
+// register diners, because they are the ones who visit the elderly; auditors read. A canteen
+// operator sees and keeps the menu of their own canteen (Principal.OrgID) only.
+// TODO(meals): move to auth permissions (meals.view, meals.manage) when the web pages land.
+
+// managesCanteens reports whether p may create and change canteens in region code.
+func managesCanteens(p *auth.Principal, code string) bool {
+	if p == nil || !p.Sees(code) {
+		return false
+	}
+	switch p.Role {
+	case auth.CityAdmin, auth.DistrictApprover, auth.StreetOfficer:
+		return true
+	}
+	return false
+}
+
+// registersDiners reports whether p may register elderly people living in region code.
+func registersDiners(p *auth.Principal, code string) bool {
+	return managesCanteens(p, code) || p != nil && p.Role == auth.GridWorker && p.Sees(code)
+}
+
+// readsByRegion reports whether p reads meal data by region scope (staff and auditors).
+func readsByRegion(p *auth.Principal) bool {
+	if p == nil {
+		return false
+	}
+	switch p.Role {
+	case auth.CityAdmin, auth.DistrictApprover, auth.StreetOfficer, auth.GridWorker, auth.Auditor:
+		return true
+	}
+	return false
+}
+
+// seesCanteen reports whether p may read canteen id in region code: staff by region, a canteen
+// operator only their own.
+func seesCanteen(p *auth.Principal, id int64, code string) bool {
+	if p != nil && p.Role == auth.CanteenOperator {
+		return p.OrgID == id && id != 0
+	}
+	return readsByRegion(p) && p.Sees(code)
+}
+
+// event is an audit event by p.
+func event(p *auth.Principal, action, targetType string, id int64, region string, detail map[string]any) audit.Event {
+	return audit.Event{ActorID: p.UserID, Actor: p.Login, Role: string(p.Role), Action: action,
+		TargetType: targetType, TargetID: itoa(id), RegionCode: region, Detail: detail}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// joinList and splitList store small sets as comma lists (categories, flags).
+func joinList(xs []string) string { return strings.Join(xs, ",") }
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
