@@ -87,7 +87,7 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 	pay := &payout.Store{DB: d, Keys: keys, Audit: log, Cases: cases, Registry: reg, Params: params, Now: now}
 	cases.ChainSources = append(cases.ChainSources, pay.ChainEvents) // payments join the household's chain
 	mon := &monitor.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Cases: cases, Params: params,
-		Spool: filepath.Join(cfg.DataDir, "feeds"), Now: now}
+		City: cityRoot, Spool: filepath.Join(cfg.DataDir, "feeds"), Now: now}
 	cases.ChainSources = append(cases.ChainSources, mon.ChainEvents) // warnings join the household's chain
 	cases.AgencyCheck = mon.AgencyCheck                              // the household check consults the agencies' warnings
 	return &services{db: d, keys: keys, audit: log, auth: auth.NewService(d, keys, log, now), registry: reg, params: params,

@@ -71,7 +71,7 @@ func newFlowFixture(t *testing.T, d *db.DB, start civil.Date) *flowFixture {
 	users := auth.NewService(d, keys, log, ck.Now)
 	users.Argon2 = auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
 	f := &flowFixture{t: t, ctx: ctx, d: d, clock: ck, keys: keys, users: users, reg: reg, cases: cases,
-		s:     &Store{DB: d, Keys: keys, Audit: log, Registry: reg, Cases: cases, Params: params, Now: ck.Now},
+		s:     &Store{DB: d, Keys: keys, Audit: log, Registry: reg, Cases: cases, Params: params, City: "3702", Now: ck.Now},
 		admin: newFlowUser(t, ctx, users, "city.admin", auth.CityAdmin, "3702")}
 	f.auditor = newFlowUser(t, ctx, users, "city.auditor", auth.Auditor, "3702")
 	f.laoshan = f.area("370212", "370212001", "laoshan")

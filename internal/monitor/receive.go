@@ -203,7 +203,7 @@ type RowError struct {
 // Batches lists the latest batches, newest first. Agency files are the city's: only those who
 // may hand them in or see the monitoring figures of the whole city read them.
 func (s *Store) Batches(ctx context.Context, p *auth.Principal, limit int) ([]Batch, error) {
-	if p == nil || !(p.Can(auth.MonitorIngest) || p.Can(auth.MonitorView) && p.Sees("3702")) {
+	if p == nil || !(p.Can(auth.MonitorIngest) || p.Can(auth.MonitorView) && p.Sees(s.City)) {
 		return nil, apperr.Msg(apperr.Forbidden, "monitor.batches.forbidden")
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+batchColumns+` FROM monitor_batches ORDER BY id DESC LIMIT ?`, max(limit, 1))

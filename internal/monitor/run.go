@@ -85,7 +85,7 @@ func (s *Store) Run(ctx context.Context, by string, progress func(string)) (*Run
 				mu.Lock()
 				j := &judge{today: s.today(), params: params, cache: map[string]int64{}, earning: earning}
 				mu.Unlock()
-				res := s.process(ctx, b, snap, j, &mu, progress)
+				res := s.process(ctx, b, snap, j, progress)
 				fb, err := s.finish(ctx, b, res)
 				mu.Lock()
 				if err != nil && firstErr == nil {
@@ -230,7 +230,7 @@ type processed struct {
 }
 
 // process reads one batch whole, matching and judging every row.
-func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge, mu *sync.Mutex, progress func(string)) *processed {
+func (s *Store) process(ctx context.Context, b *Batch, snap *snapshot, j *judge, progress func(string)) *processed {
 	out := &processed{}
 	src, _ := feed.Lookup(b.Source)
 	f, err := os.Open(s.spoolPath(b.Source, b.SHA256, b.Format))
@@ -380,7 +380,7 @@ func (s *Store) insertWarnings(ctx context.Context, tx *db.Tx, batchID int64, hi
 			}
 			region := h.region
 			if region == "" {
-				region = "3702"
+				region = s.City
 			}
 			args = append(args, h.rule.ID, h.rule.Kind, h.hash, h.period, pid, hid, region, tier, batchID,
 				h.summary(t("monitor.rule."+h.rule.ID)), string(ev), due, now, now)
@@ -410,7 +410,7 @@ func (s *Store) deadline(ctx context.Context) (string, error) {
 		return "", err
 	}
 	days := int64(10)
-	if p, err := set.Lookup("monitor.deadline_days", "3702", "", s.today()); err == nil {
+	if p, err := set.Lookup("monitor.deadline_days", s.City, "", s.today()); err == nil {
 		days = p.Value
 	}
 	return s.cal().AddWorkingDays(s.today(), int(days)).String(), nil

@@ -53,7 +53,7 @@ func newRunBed(t *testing.T, d *db.DB) *runBed {
 		t.Fatal(err)
 	}
 	b := &runBed{t: t, ctx: ctx, feeder: &auth.Principal{Login: "feed.yibao", Role: auth.AgencyFeed, Scope: "3702"},
-		s: &Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, Spool: t.TempDir(), Now: now}}
+		s: &Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, City: "3702", Spool: t.TempDir(), Now: now}}
 	b.head = string(idcard.Synthesize("370212", civil.Date{Year: 1975, Month: 4, Day: 9}, 11))
 	b.child = string(idcard.Synthesize("370212", civil.Date{Year: 2008, Month: 2, Day: 1}, 12))
 	in := registry.HouseholdInput{RegionCode: "370212001001", Address: "测试路 1 号", Hukou: registry.Urban, HukouRegion: "370212",

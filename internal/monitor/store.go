@@ -22,6 +22,9 @@ type Store struct {
 	Params   *paramdb.Store
 	// Calendar counts working days for deadlines; nil means civil.DefaultCalendar().
 	Calendar *civil.Calendar
+	// City is the city's division code: where a warning about someone whose address the agency
+	// did not give is routed, and the region whose parameters set the deadlines.
+	City string
 	// Spool is the folder where received files wait to be processed.
 	Spool string
 	// Now is the clock: deadlines, escalation and every timestamp.
