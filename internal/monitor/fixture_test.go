@@ -4,22 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/minzheng/minzheng/internal/assistance/assistancetest"
 	"github.com/minzheng/minzheng/internal/civil/civiltest"
 	"testing"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/assistance"
-	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/idcard"
 	"github.com/minzheng/minzheng/internal/money"
 	"github.com/minzheng/minzheng/internal/pii"
-	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/region"
 	"github.com/minzheng/minzheng/internal/registry"
-	"github.com/minzheng/minzheng/internal/synth"
 )
 
 // flowArea is a district, one of its streets and two communities of that street, and the
@@ -51,23 +49,8 @@ type flowFixture struct {
 // newFlowFixture builds the fixture with the clock at 10:00 on start.
 func newFlowFixture(t *testing.T, d *db.DB, start civil.Date) *flowFixture {
 	t.Helper()
-	ctx := context.Background()
-	ck := &civiltest.Clock{}
-	ck.To(start)
-	if _, err := synth.Regions(ctx, d, 1); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := pii.GenerateKeyring()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &audit.Log{Now: ck.Now}
-	reg := &registry.Store{DB: d, Keys: keys, Audit: log, Now: ck.Now}
-	params := &paramdb.Store{DB: d, Audit: log, Now: ck.Now}
-	if err := params.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cases := &assistance.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, Now: ck.Now}
+	base := assistancetest.New(t, d, start)
+	ctx, ck, keys, log, reg, params, cases := base.Ctx, base.Clock, base.Keys, base.Audit, base.Reg, base.Params, base.Cases
 	users := auth.NewService(d, keys, log, ck.Now)
 	users.Argon2 = auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
 	f := &flowFixture{t: t, ctx: ctx, d: d, clock: ck, keys: keys, users: users, reg: reg, cases: cases,

@@ -3,6 +3,7 @@ package payout
 import (
 	"context"
 	"fmt"
+	"github.com/minzheng/minzheng/internal/assistance/assistancetest"
 	"github.com/minzheng/minzheng/internal/civil/civiltest"
 	"slices"
 	"strings"
@@ -10,17 +11,14 @@ import (
 	"time"
 
 	"github.com/minzheng/minzheng/internal/assistance"
-	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/idcard"
 	"github.com/minzheng/minzheng/internal/money"
 	"github.com/minzheng/minzheng/internal/pii"
-	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/region"
 	"github.com/minzheng/minzheng/internal/registry"
-	"github.com/minzheng/minzheng/internal/synth"
 )
 
 // area is a district with one of its streets and a community of it, and the people who work
@@ -56,23 +54,8 @@ const (
 
 func newFixture(t *testing.T, d *db.DB, start civil.Date) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	ck := &civiltest.Clock{}
-	ck.To(start)
-	if _, err := synth.Regions(ctx, d, 1); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := pii.GenerateKeyring()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &audit.Log{Now: ck.Now}
-	reg := &registry.Store{DB: d, Keys: keys, Audit: log, Now: ck.Now}
-	params := &paramdb.Store{DB: d, Audit: log, Now: ck.Now}
-	if err := params.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cases := &assistance.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Params: params, Now: ck.Now}
+	base := assistancetest.New(t, d, start)
+	ctx, ck, keys, log, reg, params, cases := base.Ctx, base.Clock, base.Keys, base.Audit, base.Reg, base.Params, base.Cases
 	f := &fixture{t: t, ctx: ctx, d: d, clock: ck, keys: keys, reg: reg, cases: cases,
 		s:     &Store{DB: d, Keys: keys, Audit: log, Cases: cases, Registry: reg, Params: params, Now: ck.Now},
 		admin: &auth.Principal{Login: "admin", Role: auth.CityAdmin, Scope: "3702"}, inputs: map[int64]registry.HouseholdInput{}}
