@@ -205,14 +205,15 @@ func refreshFacts(ctx context.Context, tx *db.Tx, lo, hi int64) error {
 	return nil
 }
 
-// EnsureFacts fills person_facts for a database registered before the table existed (or whose
-// rows were deleted): every household, in ranges of ids, each range in its own transaction.
+// EnsureFacts fills person_facts for a database registered before the table existed, or whose
+// filling was interrupted (the counts differ): every household, in ranges of ids, each range
+// rewritten in its own transaction, so an interrupted fill is finished by the next start.
 func EnsureFacts(ctx context.Context, d *db.DB) error {
 	var facts, persons int64
 	if err := d.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM person_facts), (SELECT COUNT(*) FROM persons)`).Scan(&facts, &persons); err != nil {
 		return err
 	}
-	if facts > 0 || persons == 0 {
+	if facts == persons {
 		return nil
 	}
 	var maxID int64

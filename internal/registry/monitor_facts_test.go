@@ -158,5 +158,13 @@ func TestMonitorFactsFollowTheRegistry(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("filled again at start-up")
+		// An interrupted fill (some rows missing) is finished by the next start.
+		if _, err := d.Exec(ctx, `DELETE FROM person_facts WHERE person_id = (SELECT MAX(person_id) FROM person_facts)`); err != nil {
+			t.Fatal(err)
+		}
+		if err := EnsureFacts(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		check("an interrupted fill finished")
 	})
 }
