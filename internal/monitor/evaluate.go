@@ -36,7 +36,7 @@ func bindRules(src feed.Source) *sourceRules {
 	sr := &sourceRules{src: src, region: src.Index("region")}
 	for i := range ruleSet {
 		r := &ruleSet[i]
-		if !containsString(r.Sources, src.Name) {
+		if !slices.Contains(r.Sources, src.Name) {
 			continue
 		}
 		b := boundRule{Rule: r, period: -1}
@@ -54,15 +54,6 @@ func bindRules(src feed.Source) *sourceRules {
 		sr.rules = append(sr.rules, b)
 	}
 	return sr
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // judge is what rules are evaluated against besides the row: the day, the parameters in force,
@@ -117,7 +108,7 @@ func (sr *sourceRules) eval(j *judge, row *feed.Row, p *person, emit func(hit)) 
 		if p == nil && r.Subject != SubjectUnregistered || p != nil && r.Subject != SubjectRegistered {
 			continue
 		}
-		if p != nil && (p.Tier == "" || len(r.Tiers) > 0 && !containsString(r.Tiers, string(p.Tier))) {
+		if p != nil && (p.Tier == "" || len(r.Tiers) > 0 && !slices.Contains(r.Tiers, string(p.Tier))) {
 			continue
 		}
 		// The registered person's area, else the one the agency gave: read only when a rule

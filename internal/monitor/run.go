@@ -161,7 +161,7 @@ func earningSources(batches []Batch) int {
 // needsEarning reports whether a rule reading source asks who earns.
 func needsEarning(source string) bool {
 	for _, r := range ruleSet {
-		if !containsString(r.Sources, source) {
+		if !slices.Contains(r.Sources, source) {
 			continue
 		}
 		for _, c := range r.Conditions {
