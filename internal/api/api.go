@@ -16,6 +16,7 @@ import (
 	"github.com/minzheng/minzheng/internal/assistance"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/meals"
 	"github.com/minzheng/minzheng/internal/monitor"
 	"github.com/minzheng/minzheng/internal/msg"
 	"github.com/minzheng/minzheng/internal/payout"
@@ -42,6 +43,8 @@ type Deps struct {
 	Payout *payout.Store
 	// Monitor keeps the monitoring warnings, their visits and outcomes, and screening campaigns.
 	Monitor *monitor.Store
+	// Meals keeps canteens, diners, meals served, online orders and monthly settlements.
+	Meals *meals.Store
 	// MonitorRunNow starts a monitoring run over the waiting agency files in the background;
 	// nil runs it within the request instead (tests of this package have no job runner).
 	MonitorRunNow func(ctx context.Context) error
@@ -83,6 +86,7 @@ func New(deps Deps) *API {
 	a.registerNotice()
 	a.registerPayout()
 	a.registerMonitor()
+	a.registerMeals()
 	a.handle("GET", "/audit", auth.AuditView, a.searchAudit)
 	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "no_route", a.msg.T("api.noroute")))

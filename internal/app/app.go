@@ -42,6 +42,7 @@ func commands() []command {
 		{"payout", "资金发放 (generate, approve, export rosters; bank returns)", runPayout},
 		{"ledger", "资金账 (verify the ledger, trial balance)", runLedger},
 		{"monitor", "动态监测 (receive agency files, run the warning rules)", runMonitor},
+		{"settle", "助餐结算 (monthly settlement of the canteens)", runSettle},
 		{"keys", "密钥管理 (rotate personal-data keys)", runKeys},
 		{"version", "显示版本 (print the version)", runVersion},
 	}

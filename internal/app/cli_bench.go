@@ -22,6 +22,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 		"policy":  runBenchPolicy,
 		"payout":  runBenchPayout,
 		"monitor": runBenchMonitor,
+		"meals":   runBenchMeals,
 	})
 }
 

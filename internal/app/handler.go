@@ -40,12 +40,12 @@ func (m *Main) Routes() []Route { return append([]Route(nil), m.routes...) }
 // handler assembles the whole HTTP surface: the HTML site at /, the JSON API at /api/v1, and the
 // operations endpoints /healthz, /readyz and /metrics.
 func (m *Main) handler() (http.Handler, error) {
-	site, err := web.New(web.Deps{Indicators: m.indicators(), DB: m.DB, Auth: m.svc.auth, Audit: m.svc.audit, Registry: m.svc.registry, Params: m.svc.params, Cases: m.svc.cases, Citizens: m.svc.citizens, Payout: m.svc.payout, Monitor: m.svc.monitor, Log: m.Logger, Now: m.Now,
+	site, err := web.New(web.Deps{Indicators: m.indicators(), DB: m.DB, Auth: m.svc.auth, Audit: m.svc.audit, Registry: m.svc.registry, Params: m.svc.params, Cases: m.svc.cases, Citizens: m.svc.citizens, Payout: m.svc.payout, Monitor: m.svc.monitor, Meals: m.svc.meals, Log: m.Logger, Now: m.Now,
 		SecureCookies: m.Config.SecureCookies, MonitorRunNow: m.monitorRunNow})
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{DB: m.DB, Auth: m.svc.auth, Registry: m.svc.registry, Params: m.svc.params, Cases: m.svc.cases, Payout: m.svc.payout, Monitor: m.svc.monitor, Log: m.Logger,
+	apiHandler := api.New(api.Deps{DB: m.DB, Auth: m.svc.auth, Registry: m.svc.registry, Params: m.svc.params, Cases: m.svc.cases, Payout: m.svc.payout, Monitor: m.svc.monitor, Meals: m.svc.meals, Log: m.Logger,
 		MonitorRunNow: m.monitorRunNow})
 	m.routes = nil
 	for _, r := range site.Routes() {

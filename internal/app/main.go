@@ -228,6 +228,9 @@ func (m *Main) generateDemo(ctx context.Context) error {
 	if err := m.demoMonitor(ctx); err != nil {
 		return err
 	}
+	if err := m.demoMeals(ctx); err != nil {
+		return err
+	}
 	logins, err := synth.Users(ctx, m.DB, m.svc.auth)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/minzheng/minzheng/internal/citizen"
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/meals"
 	"github.com/minzheng/minzheng/internal/monitor"
 	"github.com/minzheng/minzheng/internal/payout"
 	"github.com/minzheng/minzheng/internal/pii"
@@ -38,6 +39,8 @@ type services struct {
 	payout *payout.Store
 	// monitor cross-matches agency files against the registry and keeps the warnings.
 	monitor *monitor.Store
+	// meals keeps the canteens, diners, meals served, online orders and monthly settlements.
+	meals *meals.Store
 	// keysPath is where keys came from, for commands that add a key.
 	keysPath string
 }
@@ -94,6 +97,7 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		cases:    cases,
 		payout:   pay,
 		monitor:  mon,
+		meals:    &meals.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Policies: meals.DefaultPolicies(), Now: now},
 		citizens: &citizen.Service{DB: d, Keys: keys, Audit: log, Sender: citizen.LogSender{Log: logger}, Now: now},
 		keysPath: cfg.KeysPath()}, nil
 }

@@ -47,6 +47,16 @@ const (
 	MonitorHandle   Permission = "monitor.handle"
 	MonitorIngest   Permission = "monitor.ingest"
 	MonitorCampaign Permission = "monitor.campaign"
+	// MealsView reads canteens, diners, meals served, orders, settlements and their figures (a
+	// canteen operator only their own canteen, which the meals store decides); MealsManage keeps
+	// canteens, menus, terminal tokens and diners (grid workers register diners, canteen
+	// operators keep their own menu and tokens); MealsServe serves meals and fulfils online orders
+	// at a canteen; MealsSettle reviews anti-fraud flags and makes and approves the monthly
+	// settlements (approval is the district's, decided in the store).
+	MealsView   Permission = "meals.view"
+	MealsManage Permission = "meals.manage"
+	MealsServe  Permission = "meals.serve"
+	MealsSettle Permission = "meals.settle"
 )
 
 // matrix is the permission table, one line per permission, one column per role, in the order of
@@ -72,6 +82,10 @@ var matrix = map[Permission]string{
 	MonitorHandle:   "-     X         X       X     -        -        -       -        -",
 	MonitorIngest:   "X     -         -       -     -        -        -       -        X",
 	MonitorCampaign: "X     X         -       -     -        -        -       -        -",
+	MealsView:       "X     X         X       X     X        -        -       X        -",
+	MealsManage:     "X     X         X       X     X        -        -       -        -",
+	MealsServe:      "-     -         -       -     X        -        -       -        -",
+	MealsSettle:     "X     X         -       -     -        -        -       -        -",
 }
 
 var grants = parseMatrix()

@@ -14,7 +14,7 @@ import (
 func TestPermissions(t *testing.T) {
 	got := auth.Permissions()
 	slices.Sort(got)
-	want := []auth.Permission{auth.AuditView, auth.CaseHandle, auth.CaseIntake, auth.CaseView, auth.HouseholdEdit, auth.HouseholdView, auth.MonitorCampaign, auth.MonitorHandle, auth.MonitorIngest, auth.MonitorView, auth.PayoutManage, auth.PayoutView, auth.PIIReveal, auth.PolicyEdit, auth.RegionView, auth.TokenManage, auth.UserManage, auth.UserView}
+	want := []auth.Permission{auth.AuditView, auth.CaseHandle, auth.CaseIntake, auth.CaseView, auth.HouseholdEdit, auth.HouseholdView, auth.MealsManage, auth.MealsServe, auth.MealsSettle, auth.MealsView, auth.MonitorCampaign, auth.MonitorHandle, auth.MonitorIngest, auth.MonitorView, auth.PayoutManage, auth.PayoutView, auth.PIIReveal, auth.PolicyEdit, auth.RegionView, auth.TokenManage, auth.UserManage, auth.UserView}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Permissions() (-want +got):\n%s", diff)
 	}
@@ -25,7 +25,7 @@ func TestPermissions(t *testing.T) {
 		// Every permission is held by someone, and the city administrator holds them all but the
 		// handling of cases and of warnings, because every decision must be taken at the level
 		// the rules name (a street or a district), never by the system's administrator.
-		if !auth.CityAdmin.Has(p) && p != auth.CaseHandle && p != auth.CaseIntake && p != auth.MonitorHandle {
+		if !auth.CityAdmin.Has(p) && p != auth.CaseHandle && p != auth.CaseIntake && p != auth.MonitorHandle && p != auth.MealsServe {
 			t.Errorf("city_admin lacks %s", p)
 		}
 	}

@@ -9,12 +9,17 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"io/fs"
+	"path"
 	"sort"
 	"strings"
 	"sync"
 )
 
-//go:embed catalog/*.txt
+// A language's catalogue is catalog/<lang>.txt together with every catalog/<lang>/*.txt: one file
+// per area of the platform keeps a change to one area from touching the others' texts.
+//
+//go:embed catalog
 var files embed.FS
 
 // DefaultLang is the language served when none is chosen.
@@ -26,19 +31,42 @@ type Catalog struct {
 	m    map[string]string
 }
 
-// Load reads the embedded catalogue for lang (for example "zh-CN").
+// Load reads the embedded catalogue for lang (for example "zh-CN"): catalog/<lang>.txt and the
+// area files in catalog/<lang>/. A key given twice, in one file or in two, is an error.
 func Load(lang string) (*Catalog, error) {
 	b, err := files.ReadFile("catalog/" + lang + ".txt")
 	if err != nil {
 		return nil, fmt.Errorf("msg: no catalogue for %q", lang)
 	}
-	return Parse(lang, b)
+	c := &Catalog{Lang: lang, m: map[string]string{}}
+	if err := c.parse(lang+".txt", b); err != nil {
+		return nil, err
+	}
+	areas, _ := fs.Glob(files, "catalog/"+lang+"/*.txt") // the pattern is well formed
+	for _, name := range areas {
+		b, err := files.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.parse(path.Base(name), b); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // Parse reads a catalogue in "key = text" form; blank lines and lines starting with # are skipped.
 // A malformed or repeated key is an error naming the line.
 func Parse(lang string, data []byte) (*Catalog, error) {
 	c := &Catalog{Lang: lang, m: map[string]string{}}
+	if err := c.parse(lang, data); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parse adds the "key = text" lines of data, from the file named name, to c.
+func (c *Catalog) parse(name string, data []byte) error {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -48,14 +76,14 @@ func Parse(lang string, data []byte) (*Catalog, error) {
 		key, text, ok := strings.Cut(line, "=")
 		key, text = strings.TrimSpace(key), strings.TrimSpace(text)
 		if !ok || key == "" || strings.ContainsAny(key, " \t") {
-			return nil, fmt.Errorf("msg: %s line %d: want \"key = text\"", lang, n)
+			return fmt.Errorf("msg: %s line %d: want \"key = text\"", name, n)
 		}
 		if _, dup := c.m[key]; dup {
-			return nil, fmt.Errorf("msg: %s line %d: key %q repeated", lang, n, key)
+			return fmt.Errorf("msg: %s line %d: key %q repeated", name, n, key)
 		}
 		c.m[key] = text
 	}
-	return c, sc.Err()
+	return sc.Err()
 }
 
 // Default returns the zh-CN catalogue; it panics only if the embedded file is broken, which a

@@ -23,6 +23,7 @@ import (
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/citizen"
 	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/meals"
 	"github.com/minzheng/minzheng/internal/monitor"
 	"github.com/minzheng/minzheng/internal/msg"
 	"github.com/minzheng/minzheng/internal/payout"
@@ -56,6 +57,8 @@ type Deps struct {
 	Payout *payout.Store
 	// Monitor keeps the monitoring warnings, their visits and outcomes, and screening campaigns.
 	Monitor *monitor.Store
+	// Meals keeps canteens, diners, meals served, online orders and monthly settlements.
+	Meals *meals.Store
 	// MonitorRunNow starts a monitoring run over the waiting agency files in the background;
 	// nil runs it within the request instead (tests of this package have no job runner).
 	MonitorRunNow func(ctx context.Context) error
@@ -138,6 +141,7 @@ func New(deps Deps) (*Site, error) {
 	s.registerCitizen()
 	s.registerPayout()
 	s.registerMonitor()
+	s.registerMeals()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }

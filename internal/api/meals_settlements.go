@@ -1,0 +1,4 @@
+package api
+
+// registerMealSettlements adds the routes of monthly settlements.
+func (a *API) registerMealSettlements() {}

@@ -1,0 +1,4 @@
+package web
+
+// registerMealSettlements registers the pages of monthly settlements, statements and approval.
+func (s *Site) registerMealSettlements() {}
