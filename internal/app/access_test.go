@@ -348,6 +348,9 @@ func makeTarget(t *testing.T, m *Main, login, street string) accessTarget {
 		t.Fatal(err)
 	}
 	makeMonitorTargets(t, m, community, hh, person) // monitor_web_test.go
+	makeMealStaffTargets(t, m, community)           // access_meals_staff_test.go
+	makeMealOrderTargets(t, m, community)           // access_meals_orders_test.go
+	makeMealSettleTargets(t, m, community)          // access_meals_settle_test.go
 	return accessTarget{candidate: candidate, userID: u.ID, household: hh, person: person, userScope: community, region: community,
 		newToken: newToken, cases: makeCaseTargets(t, m, community, hh), payout: makePayoutTargets(t, m, community, hh)}
 }

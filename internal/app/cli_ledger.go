@@ -21,7 +21,7 @@ func runLedger(ctx context.Context, e env, args []string) error {
 // runLedgerVerify proves that the ledger balances and matches the rosters, printing what it
 // checked and every problem; any problem is exit status 1.
 func runLedgerVerify(ctx context.Context, e env, args []string) error {
-	svc, err := dataCommand(ctx, e, "ledger verify", "校验资金账。Prove the funds ledger: every transaction and the whole ledger balance, each approved roster is posted once at its total, returns match failed lines; exit status 1 on any problem.", args, nil)
+	svc, err := dataCommand(ctx, e, "ledger verify", "校验资金账。Prove the funds ledger: every transaction and the whole ledger balance, each approved roster is posted once at its total, returns match failed lines, and every meal of an approved canteen settlement is posted once, split as the meal was; exit status 1 on any problem.", args, nil)
 	if err != nil {
 		return err
 	}
@@ -36,9 +36,28 @@ func runLedgerVerify(ctx context.Context, e env, args []string) error {
 	summary := fmt.Sprintf("%d transactions, %d entries, debits %s, %d approved rosters", v.Transactions, v.Entries, v.Debits, v.Rosters)
 	if len(v.Problems) > 0 {
 		fmt.Fprintf(e.stdout, "ledger BROKEN: %d problems (%s)\n", len(v.Problems), summary)
+	} else {
+		fmt.Fprintf(e.stdout, "ledger OK: %s\n", summary)
+	}
+	// The meal postings of the canteens' settlements, which the payout check sees only as
+	// transactions that balance.
+	c, err := svc.meals.VerifyLedger(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range c.Problems {
+		fmt.Fprintf(e.stdout, "meal problem: %s\n", p)
+	}
+	summary = fmt.Sprintf("%d meal transactions, %d entries, debits %s, %d approved settlements, %d meals posted",
+		c.Transactions, c.Entries, c.Debits, c.Settlements, c.Meals)
+	if len(c.Problems) > 0 {
+		fmt.Fprintf(e.stdout, "meal ledger BROKEN: %d problems (%s)\n", len(c.Problems), summary)
+	} else {
+		fmt.Fprintf(e.stdout, "meal ledger OK: %s\n", summary)
+	}
+	if len(v.Problems) > 0 || len(c.Problems) > 0 {
 		return errFailed
 	}
-	fmt.Fprintf(e.stdout, "ledger OK: %s\n", summary)
 	return nil
 }
 

@@ -48,7 +48,37 @@ func (m *Main) jobSpecs() []jobs.Spec {
 		}},
 		{Name: "payout.prepare", Schedule: jobs.Monthly(m.Config.PayoutDay, 2, 0, civil.China),
 			Run: func(ctx context.Context, _ time.Time) error { return m.preparePayouts(ctx) }},
+		{Name: "meals.fraud_scan", Schedule: jobs.Every(sweepEvery), Run: func(ctx context.Context, _ time.Time) error {
+			today := civil.Today(m.Now())
+			rep, err := m.svc.meals.ScanFraud(ctx, today.AddDays(-fraudScanDays), today)
+			if err == nil && rep.NewFlags() > 0 {
+				m.Logger.Info("meal anti-fraud scan", "meals", rep.Meals, "new_flags", rep.NewFlags())
+			}
+			return err
+		}},
+		{Name: "meals.settle", Schedule: jobs.Monthly(m.Config.SettleDay, 4, 0, civil.China),
+			Run: func(ctx context.Context, _ time.Time) error { return m.settleMeals(ctx) }},
 	}
+}
+
+// fraudScanDays is how far back the hourly anti-fraud scan looks: meals reach the books late when
+// an online order is fulfilled after its day, and rescanning a week costs little.
+const fraudScanDays = 7
+
+// settleMeals draws up last month's settlement of every canteen as drafts for the districts to
+// approve, after scanning the whole month for fraud so that no flagged meal slips into one. Both
+// steps are idempotent: drafts are rebuilt, approved settlements left alone.
+func (m *Main) settleMeals(ctx context.Context) error {
+	last := civil.MonthOf(civil.Today(m.Now())).Prev()
+	if _, err := m.svc.meals.ScanFraud(ctx, last.FirstDay(), last.LastDay()); err != nil {
+		return err
+	}
+	run, err := m.svc.meals.GenerateSettlements(ctx, auth.System(), last)
+	if err != nil {
+		return err
+	}
+	m.Logger.Info("meal settlements drawn up", "month", last.String(), "built", run.Built, "kept", run.Kept)
+	return nil
 }
 
 // preparePayouts generates next month's draft rosters of every paying program in every district

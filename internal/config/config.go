@@ -44,6 +44,10 @@ type Config struct {
 	// files received since the last one [D: 5]: agencies send the previous month's data early
 	// in the month. A run can also be started at any time (minzheng monitor run).
 	MonitorDay int
+	// SettleDay is the day of the month (1–28) on which the server scans the previous month's
+	// meals for fraud and draws up each canteen's draft settlement [D: 3]; the districts then
+	// review and approve them.
+	SettleDay int
 }
 
 // Default returns the configuration used when nothing is set.
@@ -55,6 +59,7 @@ func Default() Config {
 		LogFormat:  "text",
 		PayoutDay:  20,
 		MonitorDay: 5,
+		SettleDay:  3,
 	}
 }
 
@@ -81,23 +86,22 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		}
 		c.SecureCookies = b
 	}
-	if v, err := lookup(getenv, "MINZHENG_MONITOR_DAY"); err != nil {
-		return err
-	} else if v != "" {
+	for _, d := range []struct {
+		env string
+		dst *int
+	}{{"MINZHENG_MONITOR_DAY", &c.MonitorDay}, {"MINZHENG_PAYOUT_DAY", &c.PayoutDay}, {"MINZHENG_SETTLE_DAY", &c.SettleDay}} {
+		v, err := lookup(getenv, d.env)
+		if err != nil {
+			return err
+		}
+		if v == "" {
+			continue
+		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return fmt.Errorf("config: MINZHENG_MONITOR_DAY %q must be a day of the month", v)
+			return fmt.Errorf("config: %s %q must be a day of the month", d.env, v)
 		}
-		c.MonitorDay = n
-	}
-	if v, err := lookup(getenv, "MINZHENG_PAYOUT_DAY"); err != nil {
-		return err
-	} else if v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return fmt.Errorf("config: MINZHENG_PAYOUT_DAY %q must be a day of the month", v)
-		}
-		c.PayoutDay = n
+		*d.dst = n
 	}
 	for _, f := range fields {
 		v, err := lookup(getenv, f.name)
@@ -132,6 +136,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark session cookies Secure (behind an HTTPS reverse proxy; env MINZHENG_SECURE_COOKIES)")
 	fs.IntVar(&c.MonitorDay, "monitor-day", c.MonitorDay, "day of the month (1–28) of the scheduled monitoring run (env MINZHENG_MONITOR_DAY)")
 	fs.IntVar(&c.PayoutDay, "payout-day", c.PayoutDay, "day of the month (1–28) to prepare next month's payout rosters (env MINZHENG_PAYOUT_DAY)")
+	fs.IntVar(&c.SettleDay, "settle-day", c.SettleDay, "day of the month (1–28) to draw up last month's canteen settlements (env MINZHENG_SETTLE_DAY)")
 }
 
 // AddDataFlags registers --data and --db on fs: every subcommand that touches data finds the
@@ -188,6 +193,9 @@ func (c Config) Validate() error {
 	}
 	if c.PayoutDay < 1 || c.PayoutDay > 28 {
 		return fmt.Errorf("config: --payout-day %d must be between 1 and 28", c.PayoutDay)
+	}
+	if c.SettleDay < 1 || c.SettleDay > 28 {
+		return fmt.Errorf("config: --settle-day %d must be between 1 and 28", c.SettleDay)
 	}
 	return nil
 }

@@ -28,10 +28,13 @@ type Canteen struct {
 	Capacity   int    // meals a day
 	OpenDays   string // 7 characters of 0/1, Monday first
 	Delivery   bool
-	Status     string
-	Version    int
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// CutoffMinutes is how long before a meal starts the canteen stops taking and cancelling
+	// online orders.
+	CutoffMinutes int
+	Status        string
+	Version       int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // OpensOn reports whether the canteen opens on d's weekday. Public holidays are not closures
@@ -51,7 +54,14 @@ type CanteenInput struct {
 	OpenDays                string
 	Delivery                bool
 	Status                  string
+	// CutoffMinutes is how long before a meal online orders close (0–1440); 0 takes
+	// DefaultCutoffMinutes.
+	CutoffMinutes int
 }
+
+// DefaultCutoffMinutes [D] is how long before a meal starts a canteen stops taking and
+// cancelling online orders when it has not said otherwise: two hours, time to buy and cook.
+const DefaultCutoffMinutes = 120
 
 // check normalises in and reports the first field that is wrong, in Chinese.
 func (s *Store) checkCanteen(ctx context.Context, q db.Querier, in *CanteenInput) error {
@@ -63,6 +73,9 @@ func (s *Store) checkCanteen(ctx context.Context, q db.Querier, in *CanteenInput
 	}
 	if in.Status == "" {
 		in.Status = CanteenOpen
+	}
+	if in.CutoffMinutes == 0 {
+		in.CutoffMinutes = DefaultCutoffMinutes
 	}
 	switch {
 	case in.Name == "" || utf8.RuneCountInString(in.Name) > 60:
@@ -79,6 +92,8 @@ func (s *Store) checkCanteen(ctx context.Context, q db.Querier, in *CanteenInput
 		return apperr.FieldMsg("open_days", "meals.open_days_invalid")
 	case in.Status != CanteenOpen && in.Status != CanteenSuspended && in.Status != CanteenClosed:
 		return apperr.FieldMsg("status", "meals.status_invalid")
+	case in.CutoffMinutes < 0 || in.CutoffMinutes > 1440:
+		return apperr.FieldMsg("cutoff_minutes", "meals.order.cutoff_invalid")
 	}
 	return community(ctx, q, in.RegionCode, "region_code")
 }
@@ -119,9 +134,9 @@ func (s *Store) CreateCanteen(ctx context.Context, p *auth.Principal, in Canteen
 		}
 		now := s.stamp()
 		if err := tx.QueryRow(ctx, `INSERT INTO canteens (name, operator, address, latitude, longitude, region_code,
-			capacity, open_days, delivery, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			capacity, open_days, delivery, cutoff_minutes, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`, in.Name, in.Operator, in.Address, in.Latitude, in.Longitude, in.RegionCode, in.Capacity,
-			in.OpenDays, in.Delivery, in.Status, now, now).Scan(&id); err != nil {
+			in.OpenDays, in.Delivery, in.CutoffMinutes, in.Status, now, now).Scan(&id); err != nil {
 			return err
 		}
 		_, err := s.Audit.Append(ctx, tx, event(p, "meals.canteen.create", "canteen", id, in.RegionCode,
@@ -147,9 +162,9 @@ func (s *Store) UpdateCanteen(ctx context.Context, p *auth.Principal, id int64, 
 			return apperr.Msg(apperr.Forbidden, "meals.forbidden")
 		}
 		res, err := tx.Exec(ctx, `UPDATE canteens SET name = ?, operator = ?, address = ?, latitude = ?, longitude = ?,
-			region_code = ?, capacity = ?, open_days = ?, delivery = ?, status = ?, version = version + 1, updated_at = ?
-			WHERE id = ? AND version = ?`, in.Name, in.Operator, in.Address, in.Latitude, in.Longitude, in.RegionCode,
-			in.Capacity, in.OpenDays, in.Delivery, in.Status, s.stamp(), id, version)
+			region_code = ?, capacity = ?, open_days = ?, delivery = ?, cutoff_minutes = ?, status = ?, version = version + 1,
+			updated_at = ? WHERE id = ? AND version = ?`, in.Name, in.Operator, in.Address, in.Latitude, in.Longitude,
+			in.RegionCode, in.Capacity, in.OpenDays, in.Delivery, in.CutoffMinutes, in.Status, s.stamp(), id, version)
 		if err != nil {
 			return err
 		}
@@ -163,13 +178,13 @@ func (s *Store) UpdateCanteen(ctx context.Context, p *auth.Principal, id int64, 
 }
 
 const canteenColumns = `id, name, operator, address, latitude, longitude, region_code, capacity, open_days, delivery,
-	status, version, created_at, updated_at`
+	cutoff_minutes, status, version, created_at, updated_at`
 
 func scanCanteen(row interface{ Scan(...any) error }) (*Canteen, error) {
 	var c Canteen
 	var created, updated string
 	if err := row.Scan(&c.ID, &c.Name, &c.Operator, &c.Address, &c.Latitude, &c.Longitude, &c.RegionCode, &c.Capacity,
-		&c.OpenDays, &c.Delivery, &c.Status, &c.Version, &created, &updated); err != nil {
+		&c.OpenDays, &c.Delivery, &c.CutoffMinutes, &c.Status, &c.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, _ = db.ParseTime(created)

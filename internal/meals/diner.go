@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/minzheng/minzheng/internal/apperr"
@@ -21,6 +22,12 @@ import (
 const (
 	IDField    = "diners.id_number"
 	PhoneField = "diners.phone"
+	// AddressField is a diner's delivery address; OrderAddressField the copy an order keeps, so
+	// that a later move does not send an order placed before it somewhere else.
+	AddressField      = "diners.address"
+	OrderAddressField = "meal_orders.address"
+	// RelativePhoneField is the number of a relative who may order for a diner.
+	RelativePhoneField = "diner_relatives.phone"
 )
 
 // SealedColumns lists the encrypted columns this package owns, for key rotation.
@@ -28,6 +35,9 @@ func SealedColumns() []pii.Column {
 	return []pii.Column{
 		{Table: "diners", Key: "id", Sealed: "id_sealed", Field: IDField},
 		{Table: "diners", Key: "id", Sealed: "phone_sealed", Field: PhoneField},
+		{Table: "diners", Key: "id", Sealed: "address_sealed", Field: AddressField},
+		{Table: "diner_relatives", Key: "id", Sealed: "phone_sealed", Field: RelativePhoneField},
+		{Table: "meal_orders", Key: "id", Sealed: "address_sealed", Field: OrderAddressField},
 	}
 }
 
@@ -45,6 +55,8 @@ type DinerInput struct {
 	// person is registered there, else leaves it unknown (local-hukou rules then do not apply).
 	HukouRegion string
 	Phone       string // optional
+	// Address is where meals are delivered (optional; only diners entitled to delivery need it).
+	Address string
 	// Categories may only hold "disabled" (失能, from the self-care assessment): 低保 and 特困
 	// come from the registry, so nobody can grant them by ticking a box here.
 	Categories []string
@@ -88,6 +100,11 @@ func (s *Store) RegisterDiner(ctx context.Context, p *auth.Principal, in DinerIn
 			return nil, apperr.FieldMsg("phone", "meals.phone_invalid")
 		}
 	}
+	address, err := checkAddress(in.Address)
+	if err != nil {
+		return nil, err
+	}
+	in.Address = address
 	var cats []string
 	for _, c := range in.Categories {
 		if c != CategoryDisabled {
@@ -165,13 +182,18 @@ func (s *Store) insertDiner(ctx context.Context, tx *db.Tx, p *auth.Principal, r
 		}
 		phoneHash, phoneMasked = s.Keys.Hash(pii.Phone, r.phone), pii.MaskPhone(r.phone)
 	}
+	sealedAddress, err := s.sealAddress(r.in.Address)
+	if err != nil {
+		return err
+	}
 	now := s.stamp()
 	if err := tx.QueryRow(ctx, `INSERT INTO diners (name, id_sealed, id_hash, id_masked, birth_date, hukou_region,
-		home_region, phone_sealed, phone_hash, phone_masked, categories, card_no, qr_token_hash, status, created_by,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		home_region, phone_sealed, phone_hash, phone_masked, address_sealed, address_masked, categories, card_no,
+		qr_token_hash, status, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		r.in.Name, sealedID, r.idHash, r.id.Mask(), r.id.BirthDate().String(), r.in.HukouRegion, r.in.HomeRegion,
-		sealedPhone, phoneHash, phoneMasked, joinList(r.reg.Categories), r.reg.CardNo, tokenHash(r.reg.QRToken),
-		DinerActive, p.Login, now, now).Scan(&r.reg.DinerID); err != nil {
+		sealedPhone, phoneHash, phoneMasked, sealedAddress, MaskAddress(r.in.Address), joinList(r.reg.Categories),
+		r.reg.CardNo, tokenHash(r.reg.QRToken), DinerActive, p.Login, now, now).Scan(&r.reg.DinerID); err != nil {
 		return err
 	}
 	_, err = s.Audit.Append(ctx, tx, event(p, "meals.diner.register", "diner", r.reg.DinerID, r.in.HomeRegion,
@@ -195,4 +217,72 @@ func (s *Store) freeCardNo(ctx context.Context, q db.Querier) (string, error) {
 			return c, nil
 		}
 	}
+}
+
+// maxAddress bounds a delivery address: a full Chinese address with building, unit and room fits.
+const maxAddress = 120
+
+// checkAddress trims a delivery address and refuses one too long; "" means none.
+func checkAddress(a string) (string, error) {
+	a = strings.TrimSpace(a)
+	if utf8.RuneCountInString(a) > maxAddress || strings.ContainsAny(a, "\r\n") {
+		return "", apperr.FieldMsg("address", "meals.order.address_invalid")
+	}
+	return a, nil
+}
+
+// sealAddress seals a diner's address ("" stays "").
+func (s *Store) sealAddress(a string) (string, error) {
+	if a == "" {
+		return "", nil
+	}
+	return s.Keys.Seal(a, AddressField)
+}
+
+// MaskAddress shows an address as pages may: the part before the first digit (district, street,
+// road), at most 12 characters, then stars, so the house and room number stay hidden: 崂山区松岭路****.
+func MaskAddress(a string) string {
+	r := []rune(strings.TrimSpace(a))
+	if len(r) == 0 {
+		return ""
+	}
+	n := 0
+	for n < len(r) && n < 12 && !unicode.IsDigit(r[n]) && (r[n] < '０' || r[n] > '９') {
+		n++
+	}
+	n = min(n, len(r)*2/3) // never most of a short address
+	return strings.TrimSpace(string(r[:n])) + "****"
+}
+
+// SetDinerAddress changes where diner id's meals are delivered ("" removes it), for staff who
+// may register diners where the diner lives. Orders already placed keep the address they were
+// placed with.
+func (s *Store) SetDinerAddress(ctx context.Context, p *auth.Principal, id int64, address string) error {
+	address, err := checkAddress(address)
+	if err != nil {
+		return err
+	}
+	sealed, err := s.sealAddress(address)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		d, err := scanDiner(tx.QueryRow(ctx, `SELECT `+dinerColumns+` FROM diners WHERE id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if !readsByRegion(p) || !p.Sees(d.HomeRegion) {
+			return apperr.Msg(apperr.NotFound, "meals.diner_notfound")
+		}
+		if !registersDiners(p, d.HomeRegion) {
+			return apperr.Msg(apperr.Forbidden, "meals.forbidden")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE diners SET address_sealed = ?, address_masked = ?, version = version + 1,
+			updated_at = ? WHERE id = ?`, sealed, MaskAddress(address), s.stamp(), id); err != nil {
+			return err
+		}
+		_, err = s.Audit.Append(ctx, tx, event(p, "meals.diner.address", "diner", id, d.HomeRegion,
+			map[string]any{"address": MaskAddress(address)}))
+		return err
+	})
 }

@@ -21,11 +21,13 @@ type DinerRecord struct {
 	HukouRegion string
 	HomeRegion  string
 	PhoneMasked string
-	Categories  []string
-	CardNo      string
-	Status      string
-	Version     int
-	CreatedAt   time.Time
+	// AddressMasked is the delivery address as pages show it (MaskAddress), "" when none.
+	AddressMasked string
+	Categories    []string
+	CardNo        string
+	Status        string
+	Version       int
+	CreatedAt     time.Time
 }
 
 // AgeOn is the diner's age in whole years (周岁) on d.
@@ -47,13 +49,13 @@ func (r *DinerRecord) pricing(d civil.Date) Diner {
 		Deceased: r.Status == DinerDeceased}
 }
 
-const dinerColumns = `id, name, id_masked, birth_date, hukou_region, home_region, phone_masked, categories, card_no,
-	status, version, created_at`
+const dinerColumns = `id, name, id_masked, birth_date, hukou_region, home_region, phone_masked, address_masked,
+	categories, card_no, status, version, created_at`
 
 func scanDiner(row interface{ Scan(...any) error }) (*DinerRecord, error) {
 	var r DinerRecord
 	var cats, created string
-	err := row.Scan(&r.ID, &r.Name, &r.IDMasked, &r.BirthDate, &r.HukouRegion, &r.HomeRegion, &r.PhoneMasked, &cats,
+	err := row.Scan(&r.ID, &r.Name, &r.IDMasked, &r.BirthDate, &r.HukouRegion, &r.HomeRegion, &r.PhoneMasked, &r.AddressMasked, &cats,
 		&r.CardNo, &r.Status, &r.Version, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.Msg(apperr.NotFound, "meals.diner_notfound")

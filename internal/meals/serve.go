@@ -4,11 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/msg"
+	"github.com/minzheng/minzheng/internal/pii"
 )
 
 // Flags a served meal may carry besides the engine's second_meal_today, for settlement and the
@@ -19,123 +26,225 @@ const (
 	FlagClosedDay = "canteen_closed_day"
 )
 
-// ServeInput is one meal at the counter: the diner, by card number (what the terminal reads) or
-// by id, and the menu item.
+// ServeInput is one meal at the counter: the diner, by card number (what the terminal reads),
+// by the QR token printed on the card, or by id, and the menu item.
 type ServeInput struct {
 	CardNo     string
+	QRToken    string
 	DinerID    int64
 	MenuItemID int64
 }
 
+// check refuses a meal that cannot be right before anything is read.
+func (in ServeInput) check() error {
+	if err := in.checkDiner(); err != nil {
+		return err
+	}
+	if in.MenuItemID <= 0 {
+		return apperr.FieldMsg("menu_item_id", "meals.terminal.item_required")
+	}
+	return nil
+}
+
+// checkDiner refuses a diner reference that cannot be right.
+func (in ServeInput) checkDiner() error {
+	switch {
+	case in.CardNo != "":
+		if !ValidCardNo(in.CardNo) {
+			return apperr.FieldMsg("card_no", "meals.card_invalid")
+		}
+	case in.QRToken != "":
+		if len(in.QRToken) > 100 {
+			return apperr.FieldMsg("qr_token", "meals.terminal.qr_invalid")
+		}
+	case in.DinerID <= 0:
+		return apperr.FieldMsg("card_no", "meals.diner_required")
+	}
+	return nil
+}
+
+// dinerWhere is the condition that finds the diner in; QR tokens are found by their hash.
+func (in ServeInput) dinerWhere() (string, any) {
+	switch {
+	case in.CardNo != "":
+		return "card_no = ?", in.CardNo
+	case in.QRToken != "":
+		return "qr_token_hash = ?", tokenHash(in.QRToken)
+	}
+	return "id = ?", in.DinerID
+}
+
+// errKeyTaken says that the meal's Idempotency-Key was used meanwhile by a request that
+// committed first.
+var errKeyTaken = errors.New("meals: idempotency key taken")
+
 // Serve records one meal served at canteen cid's counter and returns its receipt. key is the
 // terminal's Idempotency-Key: a request with a key already used at this canteen returns the
 // first receipt with replayed set and charges nothing again, however many copies arrive and
-// however close together; the same key for a different meal is a Conflict.
+// however close together; the same key for a different meal is a Conflict. A retry whose meal
+// would now be refused (the canteen closed since, the item left the menu) still gets its first
+// answer: the meal was served.
 //
-// Everything happens in one transaction: find the diner and take their row lock, count their
-// subsidised meals today at any canteen, price the meal with the policy in force for the
-// canteen's region, and insert it with the split. Meals are not written to the audit log: each
-// is a record of its own, and a city's lunch hour through one chain head would serialise every
-// canteen behind one row.
+// A meal is three statements in a transaction: take the diner's row lock (which also reads the
+// diner and checks the cached canteen and menu item), count their subsidised meals today (served
+// anywhere, and live online orders), and insert the meal with its split. The receipt is made
+// from what the transaction already holds. Meals arriving together share a transaction (see
+// serveLanes); Serve returns only once its meal is committed. Meals are not written to the
+// audit log: each is a record of its own, and a city's lunch hour through one chain head would
+// serialise every canteen behind one row.
 func (s *Store) Serve(ctx context.Context, cid int64, key string, in ServeInput) (*Receipt, bool, error) {
-	if !validKey(key) {
+	switch {
+	case !validKey(key):
 		return nil, false, apperr.FieldMsg("idempotency_key", "meals.key_required")
+	case strings.HasPrefix(key, orderKeyPrefix):
+		return nil, false, apperr.FieldMsg("idempotency_key", "meals.terminal.key_reserved")
 	}
-	var r *Receipt
-	replayed := false
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		var err error
-		if r, err = receiptByKey(ctx, tx, cid, key); err == nil {
-			replayed = true
-			return sameMeal(r, in)
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
+	if err := in.check(); err != nil {
+		return nil, false, err
+	}
+	res, err := s.lanes.submit(ctx, s, &serveReq{cid: cid, key: key, in: in, done: make(chan serveResult, 1)})
+	if err == nil {
+		err = res.err
+	}
+	if err != nil && apperr.KindOf(err) != apperr.Internal {
+		// A refusal: if the key holds a meal already, that meal is the answer.
+		first, rerr := s.replay(ctx, s.DB, cid, key, in)
+		switch {
+		case rerr == nil:
+			return first, true, nil
+		case apperr.KindOf(rerr) == apperr.Conflict:
+			return nil, false, rerr
 		}
-		id, err := s.serve(ctx, tx, cid, key, in)
-		if err != nil {
-			return err
-		}
-		// id 0: a concurrent request with the same key committed first (PostgreSQL; SQLite's
-		// single writer never gets here); its receipt is the answer.
-		replayed = id == 0
-		if r, err = receiptByKey(ctx, tx, cid, key); err != nil {
-			return err
-		}
-		if replayed {
-			return sameMeal(r, in)
-		}
-		return nil
-	})
+	}
 	if err != nil {
 		return nil, false, err
 	}
-	return r, replayed, nil
+	return res.r, res.replayed, nil
 }
 
-// serve prices and inserts the meal; it returns 0 when the key was taken meanwhile.
-func (s *Store) serve(ctx context.Context, tx *db.Tx, cid int64, key string, in ServeInput) (int64, error) {
-	c, err := scanCanteen(tx.QueryRow(ctx, `SELECT `+canteenColumns+` FROM canteens WHERE id = ?`, cid))
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, apperr.Msg(apperr.NotFound, "meals.canteen_notfound")
-	}
+// orderKeyPrefix starts the keys under which served online orders are recorded
+// (TransactionKey); a terminal may not use them.
+const orderKeyPrefix = "order-"
+
+// replay reads the meal recorded under key, refusing it if it is not the meal asked for;
+// sql.ErrNoRows when there is none.
+func (s *Store) replay(ctx context.Context, q db.Querier, cid int64, key string, in ServeInput) (*Receipt, error) {
+	r, qrHash, err := storedMeal(ctx, q, cid, key)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	if c.Status != CanteenOpen {
-		return 0, apperr.Msg(apperr.Conflict, "meals.canteen_closed")
+	same := r.MenuItemID == in.MenuItemID
+	switch {
+	case in.CardNo != "":
+		same = same && in.CardNo == r.CardNo
+	case in.QRToken != "":
+		same = same && tokenHash(in.QRToken) == qrHash
+	default:
+		same = same && in.DinerID == r.DinerID
 	}
-	item, err := menuItem(ctx, tx, in.MenuItemID)
-	if err == nil && item.CanteenID != cid {
-		err = apperr.Msg(apperr.NotFound, "meals.item_notfound")
+	if !same {
+		return nil, apperr.Msg(apperr.Conflict, "meals.key_reused")
 	}
-	if err != nil {
-		return 0, err
-	}
-	if !item.Active {
-		return 0, apperr.Msg(apperr.Conflict, "meals.item_inactive")
-	}
-	d, err := lockDiner(ctx, tx, in.DinerID, in.CardNo)
-	if err != nil {
-		return 0, err
-	}
-	if d.Status == DinerLeft {
-		return 0, apperr.Msg(apperr.Conflict, "meals.diner_left")
-	}
+	return r, nil
+}
+
+// serve prices and inserts the meal; errKeyTaken when the key was taken meanwhile.
+func (s *Store) serve(ctx context.Context, tx *db.Tx, cid int64, key string, in ServeInput) (*Receipt, error) {
 	today := s.today()
-	var subsidised int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM meal_transactions WHERE diner_id = ? AND served_on = ?
-		AND status = 'served' AND diner_pays_fen < price_fen`, d.ID, today.String()).Scan(&subsidised); err != nil {
-		return 0, err
+	where, arg := in.dinerWhere()
+	var d DinerRecord
+	var cats string
+	var version sql.NullInt64
+	var itemStamp sql.NullString
+	var itemLive sql.NullInt64
+	// The UPDATE takes the diner's row lock on both engines (SQLite has no SELECT … FOR UPDATE,
+	// and its single writer serialises anyway): a second meal of the same card at another
+	// canteen waits here, then counts this one. The subqueries say whether the cached canteen
+	// and item are still what is stored.
+	err := tx.QueryRow(ctx, `UPDATE diners SET version = version WHERE `+where+` RETURNING id, name, birth_date,
+		hukou_region, home_region, categories, card_no, status, (SELECT version FROM canteens WHERE id = ?),
+		(SELECT updated_at FROM menu_items WHERE id = ? AND canteen_id = ?),
+		(SELECT CASE WHEN active THEN price_fen ELSE 0 END FROM menu_items WHERE id = ?)`,
+		arg, cid, in.MenuItemID, cid, in.MenuItemID).Scan(&d.ID, &d.Name, &d.BirthDate, &d.HukouRegion, &d.HomeRegion,
+		&cats, &d.CardNo, &d.Status, &version, &itemStamp, &itemLive)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, apperr.Msg(apperr.NotFound, "meals.diner_notfound")
+	case err != nil:
+		return nil, err
+	case !version.Valid:
+		return nil, apperr.Msg(apperr.NotFound, "meals.canteen_notfound")
+	case !itemStamp.Valid:
+		return nil, apperr.Msg(apperr.NotFound, "meals.item_notfound")
 	}
-	q := s.quote(d, c, item, today, subsidised)
+	d.Categories = splitList(cats)
+	c, item, err := s.counter.lookup(ctx, tx, cid, int(version.Int64), in.MenuItemID, itemStamp.String, itemLive.Int64)
+	switch {
+	case err != nil:
+		return nil, err
+	case c.Status != CanteenOpen:
+		return nil, apperr.Msg(apperr.Conflict, "meals.canteen_closed")
+	case !item.Active:
+		return nil, apperr.Msg(apperr.Conflict, "meals.item_inactive")
+	case d.Status == DinerLeft:
+		return nil, apperr.Msg(apperr.Conflict, "meals.diner_left")
+	}
+	subsidised, err := s.subsidisedCount(ctx, tx, c, d.ID, today)
+	if err != nil {
+		return nil, err
+	}
+	q := s.quote(&d, c, item, today, subsidised)
 	if d.Status == DinerDeceased {
 		q.Flags = append(q.Flags, FlagDeceased)
 	}
 	if !c.OpensOn(today) {
 		q.Flags = append(q.Flags, FlagClosedDay)
 	}
-	var by [3]int64 // city, district, street
+	r := &Receipt{CanteenID: cid, DinerID: d.ID, DinerName: pii.MaskName(d.Name), CardNo: d.CardNo, MenuItemID: item.ID,
+		ItemName: item.Name, MealType: item.MealType, ServedOn: today, Price: q.Price, DinerPays: q.DinerPays,
+		PolicyID: q.PolicyID, Rule: q.Rule, Reason: q.Reason, Flags: splitList(joinList(q.Flags)), Channel: ChannelCounter}
 	for _, sh := range q.Shares {
 		switch sh.Source {
 		case SourceCity:
-			by[0] += int64(sh.Amount)
+			r.City += sh.Amount
 		case SourceDistrict:
-			by[1] += int64(sh.Amount)
+			r.District += sh.Amount
 		case SourceStreet:
-			by[2] += int64(sh.Amount)
+			r.Street += sh.Amount
 		}
 	}
-	var id int64
+	stamp := s.stamp()
+	r.CreatedAt, _ = db.ParseTime(stamp) // as a replay will read it back
 	err = tx.QueryRow(ctx, `INSERT INTO meal_transactions (canteen_id, diner_id, menu_item_id, region_code, meal_type,
 		served_on, price_fen, diner_pays_fen, city_fen, district_fen, street_fen, policy_id, rule, reason, flags, channel,
 		status, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'served', ?, ?)
 		ON CONFLICT (canteen_id, idempotency_key) DO NOTHING RETURNING id`,
-		cid, d.ID, item.ID, c.RegionCode, item.MealType, today.String(), int64(q.Price), int64(q.DinerPays),
-		by[0], by[1], by[2], q.PolicyID, q.Rule, q.Reason, joinList(q.Flags), ChannelCounter, key, s.stamp()).Scan(&id)
+		cid, d.ID, item.ID, c.RegionCode, item.MealType, today.String(), int64(r.Price), int64(r.DinerPays), int64(r.City),
+		int64(r.District), int64(r.Street), r.PolicyID, r.Rule, r.Reason, joinList(r.Flags), ChannelCounter, key, stamp).
+		Scan(&r.TransactionID)
 	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errKeyTaken
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// subsidisedCount counts diner id's subsidised meals on day, as the one-a-day rule counts them:
+// meals served (at any canteen, on any channel) and live online orders (placed or paid) that
+// carry a subsidy. A served order is counted once, as its meal. It reads nothing when the policy
+// in force at canteen c has no daily cap.
+func (s *Store) subsidisedCount(ctx context.Context, q db.Querier, c *Canteen, id int64, day civil.Date) (int, error) {
+	if p, ok := PolicyFor(s.Policies, c.RegionCode, day); !ok || p.DailyCap == 0 {
 		return 0, nil
 	}
-	return id, err
+	var n int
+	err := q.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM meal_transactions WHERE diner_id = ? AND served_on = ?
+		AND status = 'served' AND diner_pays_fen < price_fen) + (SELECT COUNT(*) FROM meal_orders WHERE diner_id = ?
+		AND meal_day = ? AND status IN ('placed', 'paid') AND diner_pays_fen < price_fen)`,
+		id, day.String(), id, day.String()).Scan(&n)
+	return n, err
 }
 
 // quote prices item for diner d at canteen c on day, with the policy in force there.
@@ -146,16 +255,6 @@ func (s *Store) quote(d *DinerRecord, c *Canteen, item *MenuItem, day civil.Date
 	}
 	return p.Quote(d.pricing(day), Meal{Date: day, Type: item.MealType, Price: item.Price, CanteenRegion: c.RegionCode,
 		SubsidisedToday: subsidised}, s.calendar())
-}
-
-// sameMeal refuses a replayed key whose stored meal is not the one asked for now: a terminal
-// that reuses keys must not get someone else's receipt.
-func sameMeal(r *Receipt, in ServeInput) error {
-	if r.MenuItemID != in.MenuItemID || in.CardNo != "" && in.CardNo != r.CardNo ||
-		in.CardNo == "" && in.DinerID != r.DinerID {
-		return apperr.Msg(apperr.Conflict, "meals.key_reused")
-	}
-	return nil
 }
 
 // validKey reports whether an Idempotency-Key is 1 to 100 visible ASCII characters.
@@ -169,4 +268,246 @@ func validKey(k string) bool {
 		}
 	}
 	return true
+}
+
+// counterCache keeps the canteens and menu items the counter has priced meals with, so that a
+// meal reads neither. Each meal's lock statement reads the canteen's version and the item's
+// updated_at and live price (its price while active, else 0) with the diner, and lookup reads
+// again whatever no longer matches, within the meal's transaction: a change made by any process
+// is seen by the next meal, and nothing relies on every writer remembering to clear a cache. It
+// relies on what the stores do: a change to a canteen bumps its version (UpdateCanteen), and an
+// item's name and meal type are never edited (an item no longer offered is made inactive). The
+// zero value is ready.
+type counterCache struct {
+	mu       sync.RWMutex
+	canteens map[int64]*Canteen
+	items    map[int64]cachedItem
+}
+
+type cachedItem struct {
+	item  *MenuItem
+	stamp string
+}
+
+// maxCounterCache bounds each map; a city has a few thousand canteens and their menus.
+const maxCounterCache = 100000
+
+// lookup returns canteen cid and item itemID as stored now, given the canteen's version and the
+// item's stamp and live price just read in q's transaction. The values returned are shared:
+// callers only read them.
+func (c *counterCache) lookup(ctx context.Context, q db.Querier, cid int64, version int, itemID int64, stamp string,
+	live int64) (*Canteen, *MenuItem, error) {
+	c.mu.RLock()
+	can, it := c.canteens[cid], c.items[itemID]
+	c.mu.RUnlock()
+	var err error
+	if can == nil || can.Version != version {
+		can, err = scanCanteen(q.QueryRow(ctx, `SELECT `+canteenColumns+` FROM canteens WHERE id = ?`, cid))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, apperr.Msg(apperr.NotFound, "meals.canteen_notfound")
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		c.mu.Lock()
+		if c.canteens == nil || len(c.canteens) >= maxCounterCache {
+			c.canteens = map[int64]*Canteen{}
+		}
+		c.canteens[cid] = can
+		c.mu.Unlock()
+	}
+	if it.item == nil || it.stamp != stamp || livePrice(it.item) != live {
+		var m MenuItem
+		err := q.QueryRow(ctx, `SELECT id, canteen_id, name, meal_type, price_fen, active, updated_at FROM menu_items
+			WHERE id = ?`, itemID).Scan(&m.ID, &m.CanteenID, &m.Name, &m.MealType, &m.Price, &m.Active, &it.stamp)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && m.CanteenID != cid {
+			return nil, nil, apperr.Msg(apperr.NotFound, "meals.item_notfound")
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		it.item = &m
+		c.mu.Lock()
+		if c.items == nil || len(c.items) >= maxCounterCache {
+			c.items = map[int64]cachedItem{}
+		}
+		c.items[itemID] = it
+		c.mu.Unlock()
+	}
+	if it.item.CanteenID != cid {
+		return nil, nil, apperr.Msg(apperr.NotFound, "meals.item_notfound")
+	}
+	return can, it.item, nil
+}
+
+// livePrice is what the lock statement reads of an item: its price while active, else 0.
+func livePrice(m *MenuItem) int64 {
+	if !m.Active {
+		return 0
+	}
+	return int64(m.Price)
+}
+
+// Meals served at the same moment share a transaction. Every counter of a city charges through
+// one database, and a meal's own work is small (three short statements); what costs is the
+// transaction around it — BEGIN and COMMIT (a WAL write, on PostgreSQL an fsync and several
+// round trips), preparing each statement again (the db layer prepares per transaction), and on
+// SQLite the single writer that every meal waits for. So a meal joins the queue of its lane; a
+// lane with no transaction running starts a goroutine that takes up to maxBatch queued meals,
+// serves them one after another in one transaction and commits, then takes the next ones, and
+// ends when the queue is empty. Nobody waits for a batch to fill: a lone meal runs at once, and
+// under load each transaction takes what arrived while the last one ran (group commit).
+//
+// Each meal still gets its own answer. A refusal (an unknown card, a closed canteen) is that
+// meal's and the others commit; a database error aborts the transaction, and then every meal of
+// it is served again in a transaction of its own, so one meal's fault is never another's. A
+// meal is acknowledged only after its transaction commits.
+//
+// SQLite has one lane (one writer anyway). PostgreSQL has a few, so that batches overlap; a
+// diner's meals always queue in the same lane (lanes are chosen by the card, QR token or id), so
+// two lanes never wait for each other's diner locks — except for one diner named by card in one
+// request and by QR token in another at the same instant, which PostgreSQL resolves by aborting
+// one transaction (a deadlock error), whose meals are then served alone.
+
+// maxBatch bounds the meals of one transaction, and so how long a diner's lock is held.
+const maxBatch = 64
+
+// batchTimeout bounds a batch's transaction; it runs on its own context, since one terminal
+// hanging up must not abort the other terminals' meals.
+const batchTimeout = 30 * time.Second
+
+// serveReq is one meal waiting in a lane.
+type serveReq struct {
+	cid  int64
+	key  string
+	in   ServeInput
+	done chan serveResult // buffered: the lane never waits for the caller
+}
+
+// serveResult is what became of a meal.
+type serveResult struct {
+	r        *Receipt
+	replayed bool
+	err      error
+}
+
+// serveLanes are the queues of meals waiting for a transaction. The zero value is ready.
+type serveLanes struct {
+	mu    sync.Mutex
+	lanes []serveLane
+}
+
+type serveLane struct {
+	queue   []*serveReq
+	running bool
+}
+
+// laneCount is how many transactions of meals may run at once.
+func laneCount(d db.Dialect) int {
+	if d == db.Postgres {
+		return 4
+	}
+	return 1
+}
+
+// submit queues q in its lane, starts the lane if idle, and waits for q's result or ctx's end.
+func (l *serveLanes) submit(ctx context.Context, s *Store, q *serveReq) (serveResult, error) {
+	h := fnv.New32a()
+	_, _ = fmt.Fprint(h, q.in.CardNo, "|", q.in.QRToken, "|", q.in.DinerID)
+	l.mu.Lock()
+	if l.lanes == nil {
+		l.lanes = make([]serveLane, laneCount(s.DB.Dialect()))
+	}
+	i := int(h.Sum32() % uint32(len(l.lanes)))
+	ln := &l.lanes[i]
+	ln.queue = append(ln.queue, q)
+	if !ln.running {
+		ln.running = true
+		go s.drainLane(i)
+	}
+	l.mu.Unlock()
+	select {
+	case r := <-q.done:
+		return r, nil
+	case <-ctx.Done():
+		return serveResult{}, ctx.Err()
+	}
+}
+
+// drainLane serves lane i's queue in batches until it is empty.
+func (s *Store) drainLane(i int) {
+	for {
+		s.lanes.mu.Lock()
+		ln := &s.lanes.lanes[i]
+		n := min(len(ln.queue), maxBatch)
+		if n == 0 {
+			ln.running, ln.queue = false, nil
+			s.lanes.mu.Unlock()
+			return
+		}
+		batch := slices.Clone(ln.queue[:n])
+		ln.queue = ln.queue[n:]
+		s.lanes.mu.Unlock()
+		s.serveBatch(batch)
+	}
+}
+
+// serveBatch serves batch in one transaction, or each meal in its own when that fails, and
+// answers every meal.
+func (s *Store) serveBatch(batch []*serveReq) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	results := make([]serveResult, len(batch))
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		for i, q := range batch {
+			results[i] = s.serveIn(ctx, tx, q)
+			if results[i].err != nil && apperr.KindOf(results[i].err) == apperr.Internal {
+				return results[i].err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for i, q := range batch {
+			results[i] = s.serveAlone(ctx, q)
+		}
+	}
+	for i, q := range batch {
+		q.done <- results[i]
+	}
+}
+
+// serveAlone serves q in a transaction of its own.
+func (s *Store) serveAlone(ctx context.Context, q *serveReq) serveResult {
+	var res serveResult
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		res = s.serveIn(ctx, tx, q)
+		if res.err != nil && apperr.KindOf(res.err) == apperr.Internal {
+			return res.err
+		}
+		return nil
+	})
+	if err != nil {
+		return serveResult{err: err}
+	}
+	return res
+}
+
+// serveFault, when set (by tests only), fails the meal under a key with an error of the kind a
+// database gives, to show that one meal's fault is not its batch's.
+var serveFault func(key string) error
+
+// serveIn serves q in tx: a new meal, or the first one when its key was taken meanwhile.
+func (s *Store) serveIn(ctx context.Context, tx *db.Tx, q *serveReq) serveResult {
+	if serveFault != nil {
+		if err := serveFault(q.key); err != nil {
+			return serveResult{err: err}
+		}
+	}
+	r, err := s.serve(ctx, tx, q.cid, q.key, q.in)
+	if errors.Is(err, errKeyTaken) {
+		r, err = s.replay(ctx, tx, q.cid, q.key, q.in)
+		return serveResult{r: r, replayed: true, err: err}
+	}
+	return serveResult{r: r, err: err}
 }

@@ -1,8 +1,10 @@
 package meals
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -241,7 +243,7 @@ func concurrently(t *testing.T, n int, fn func(i int) error) {
 
 // TestServeKeyTakenMeanwhile plays the losing side of a race directly: a transaction that finds
 // no meal under its key, but whose insert meets one committed meanwhile, inserts nothing and
-// answers with the stored meal.
+// says so, and Serve answers with the stored meal.
 func TestServeKeyTakenMeanwhile(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, day(2024, 3, 5))
@@ -249,14 +251,269 @@ func TestServeKeyTakenMeanwhile(t *testing.T) {
 		card := f.diner(f.laoshan, day(1955, 4, 1))
 		first, _ := f.serve(cid, lunch, card, "k")
 		err := d.InTx(f.ctx, func(tx *db.Tx) error {
-			id, err := f.s.serve(f.ctx, tx, cid, "k", ServeInput{CardNo: card, MenuItemID: lunch})
-			if err == nil && id != 0 {
-				err = fmt.Errorf("inserted row %d under a taken key", id)
+			r, err := f.s.serve(f.ctx, tx, cid, "k", ServeInput{CardNo: card, MenuItemID: lunch})
+			if err == nil {
+				err = fmt.Errorf("inserted row %d under a taken key", r.TransactionID)
+			}
+			if errors.Is(err, errKeyTaken) {
+				return nil
 			}
 			return err
 		})
 		if err != nil || f.rows(cid) != 1 || first.DinerPays != money.Yuan(6) {
 			t.Fatalf("err %v, rows %d", err, f.rows(cid))
+		}
+	})
+}
+
+// TestServeQRToken serves by the QR token printed on the card, replays by token or by card, and
+// refuses another diner's token under the same key.
+func TestServeQRToken(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, day(2024, 3, 5))
+		cid, lunch := f.canteen(f.laoshan)
+		reg, err := f.s.RegisterDiner(f.ctx, f.admin, DinerInput{Name: "赵奶奶", IDNumber: f.idNumber(day(1950, 2, 3)), HomeRegion: f.laoshan})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, replayed, err := f.s.Serve(f.ctx, cid, "qr-1", ServeInput{QRToken: reg.QRToken, MenuItemID: lunch})
+		if err != nil || replayed || r.DinerID != reg.DinerID || r.CardNo != reg.CardNo || r.DinerPays != money.Yuan(6) {
+			t.Fatalf("by QR: %+v replayed=%v err=%v", r, replayed, err)
+		}
+		for _, in := range []ServeInput{{QRToken: reg.QRToken, MenuItemID: lunch}, {CardNo: reg.CardNo, MenuItemID: lunch}} {
+			again, replayed, err := f.s.Serve(f.ctx, cid, "qr-1", in)
+			if err != nil || !replayed || !cmp.Equal(again, r) {
+				t.Fatalf("replay %+v: replayed=%v err=%v diff %s", in, replayed, err, cmp.Diff(r, again))
+			}
+		}
+		other, err := f.s.RegisterDiner(f.ctx, f.admin, DinerInput{Name: "钱爷爷", IDNumber: f.idNumber(day(1951, 2, 3)), HomeRegion: f.laoshan})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.s.Serve(f.ctx, cid, "qr-1", ServeInput{QRToken: other.QRToken, MenuItemID: lunch})
+		wantKind(t, err, apperr.Conflict)
+		_, _, err = f.s.Serve(f.ctx, cid, "qr-2", ServeInput{QRToken: "not-a-token", MenuItemID: lunch})
+		wantKind(t, err, apperr.NotFound)
+		if f.rows(cid) != 1 {
+			t.Fatalf("%d rows, want 1", f.rows(cid))
+		}
+	})
+}
+
+// insertOrder writes an online order of diner card for today directly, as the ordering code
+// would leave it, with what the diner pays.
+func (f *fixture) insertOrder(card string, cid, item int64, day civil.Date, status string, pays money.Fen) {
+	f.t.Helper()
+	var dinerID int64
+	if err := f.d.QueryRow(f.ctx, `SELECT id FROM diners WHERE card_no = ?`, card).Scan(&dinerID); err != nil {
+		f.t.Fatal(err)
+	}
+	price := money.Yuan(12)
+	if _, err := f.d.Exec(f.ctx, `INSERT INTO meal_orders (diner_id, canteen_id, menu_item_id, meal_type, meal_day, price_fen,
+		diner_pays_fen, city_fen, ordered_by, status, created_at, updated_at) VALUES (?, ?, ?, 'lunch', ?, ?, ?, ?, 'diner', ?, ?, ?)`,
+		dinerID, cid, item, day.String(), int64(price), int64(pays), int64(price-pays), status, "2024-03-01T00:00:00.000000Z",
+		"2024-03-01T00:00:00.000000Z"); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// TestServeCountsOnlineOrders: a live online order with a subsidy takes the day's subsidised
+// meal, so the counter charges in full and flags; a cancelled order, an order paid in full and
+// an order of another day do not.
+func TestServeCountsOnlineOrders(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		today := day(2024, 3, 5)
+		f := newFixture(t, d, today)
+		cid, lunch := f.canteen(f.laoshan)
+		for i, tc := range []struct {
+			name   string
+			status string
+			day    civil.Date
+			pays   money.Fen
+			want   money.Fen
+		}{
+			{"placed with a subsidy", OrderPlaced, today, money.Yuan(6), money.Yuan(12)},
+			{"paid with a subsidy", OrderPaid, today, money.Yuan(6), money.Yuan(12)},
+			{"cancelled", OrderCancelled, today, money.Yuan(6), money.Yuan(6)},
+			{"paid in full", OrderPaid, today, money.Yuan(12), money.Yuan(6)},
+			{"tomorrow", OrderPaid, today.AddDays(1), money.Yuan(6), money.Yuan(6)},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				card := f.diner(f.laoshan, day(1955, 4, 1+i))
+				f.insertOrder(card, cid, lunch, tc.day, tc.status, tc.pays)
+				r, _, err := f.s.Serve(f.ctx, cid, fmt.Sprint("counts-", i), ServeInput{CardNo: card, MenuItemID: lunch})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.DinerPays != tc.want || (tc.want == money.Yuan(12)) != slices.Contains(r.Flags, "second_meal_today") {
+					t.Fatalf("pays %v flags %v, want %v", r.DinerPays, r.Flags, tc.want)
+				}
+			})
+		}
+	})
+}
+
+// TestServeAfterChanges: the cached canteen and menu item follow every change, whether made
+// through the store or straight in the database by another process; a retry of a meal served
+// before the change still gets its first receipt.
+func TestServeAfterChanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, day(2024, 3, 5))
+		cid, lunch := f.canteen(f.laoshan)
+		card := f.diner(f.laoshan, day(1955, 4, 1))
+		first, _ := f.serve(cid, lunch, card, "k1")
+
+		c, err := f.s.Canteen(f.ctx, f.admin, cid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := CanteenInput{Name: c.Name, Operator: c.Operator, Address: c.Address, RegionCode: c.RegionCode, Status: CanteenSuspended}
+		if err := f.s.UpdateCanteen(f.ctx, f.admin, cid, c.Version, in); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.s.Serve(f.ctx, cid, "k2", ServeInput{CardNo: card, MenuItemID: lunch})
+		wantKind(t, err, apperr.Conflict)
+		again, replayed, err := f.s.Serve(f.ctx, cid, "k1", ServeInput{CardNo: card, MenuItemID: lunch})
+		if err != nil || !replayed || !cmp.Equal(again, first) {
+			t.Fatalf("retry after suspension: replayed=%v err=%v", replayed, err)
+		}
+		_, _, err = f.s.Serve(f.ctx, cid, "k1", ServeInput{CardNo: f.diner(f.laoshan, day(1950, 1, 1)), MenuItemID: lunch})
+		wantKind(t, err, apperr.Conflict)
+
+		// Another process reopens the canteen and moves it to weekdays only.
+		if _, err := d.Exec(f.ctx, `UPDATE canteens SET status = 'open', open_days = '0000011', version = version + 1 WHERE id = ?`, cid); err != nil {
+			t.Fatal(err)
+		}
+		r, _ := f.serve(cid, lunch, card, "k3")
+		if r.DinerPays != money.Yuan(12) || !slices.Contains(r.Flags, FlagClosedDay) {
+			t.Fatalf("after reopening: %+v", r)
+		}
+
+		if err := f.s.SetMenuItemActive(f.ctx, f.admin, lunch, false); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.s.Serve(f.ctx, cid, "k4", ServeInput{CardNo: card, MenuItemID: lunch})
+		wantKind(t, err, apperr.Conflict)
+		if _, err := d.Exec(f.ctx, `UPDATE menu_items SET active = ?, price_fen = 1500 WHERE id = ?`, true, lunch); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := f.serve(cid, lunch, card, "k5"); r.Price != money.Yuan(15) {
+			t.Fatalf("new price not seen: %+v", r)
+		}
+		if f.rows(cid) != 3 {
+			t.Fatalf("%d rows, want 3", f.rows(cid))
+		}
+	})
+}
+
+// TestServeReservedKeys: keys of served online orders are not the terminal's to use.
+func TestServeReservedKeys(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, day(2024, 3, 5))
+		cid, lunch := f.canteen(f.laoshan)
+		card := f.diner(f.laoshan, day(1955, 4, 1))
+		_, _, err := f.s.Serve(f.ctx, cid, TransactionKey(7), ServeInput{CardNo: card, MenuItemID: lunch})
+		wantKind(t, err, apperr.Invalid)
+		_, _, err = f.s.Serve(f.ctx, cid, "k", ServeInput{CardNo: card})
+		wantKind(t, err, apperr.Invalid)
+	})
+}
+
+// TestPreviewMeal: what the terminal shows before charging matches what Serve then charges.
+func TestPreviewMeal(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, day(2024, 3, 5))
+		cid, lunch := f.canteen(f.laoshan)
+		dinner, err := f.s.AddMenuItem(f.ctx, f.admin, cid, MenuItem{Name: "晚餐套餐", MealType: Dinner, Price: money.Yuan(10)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reg, err := f.s.RegisterDiner(f.ctx, f.admin, DinerInput{Name: "孙奶奶", IDNumber: f.idNumber(day(1950, 2, 3)), HomeRegion: f.laoshan})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pv, err := f.s.PreviewMeal(f.ctx, cid, ServeInput{CardNo: reg.CardNo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pv.Name != "孙*奶" || pv.SubsidisedToday != 0 || pv.SubsidisedLeft != 1 || len(pv.Offers) != 2 ||
+			pv.Offers[0].Item.ID != lunch || pv.Offers[0].Quote.DinerPays != money.Yuan(6) || pv.Offers[1].Item.ID != dinner {
+			t.Fatalf("before: %+v", pv)
+		}
+		r, _ := f.serve(cid, lunch, reg.CardNo, "k")
+		if r.DinerPays != pv.Offers[0].Quote.DinerPays {
+			t.Fatalf("charged %v, previewed %v", r.DinerPays, pv.Offers[0].Quote.DinerPays)
+		}
+		pv, err = f.s.PreviewMeal(f.ctx, cid, ServeInput{QRToken: reg.QRToken})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pv.SubsidisedToday != 1 || pv.SubsidisedLeft != 0 || pv.Offers[0].Quote.DinerPays != money.Yuan(12) {
+			t.Fatalf("after: %+v", pv)
+		}
+		_, err = f.s.PreviewMeal(f.ctx, cid, ServeInput{})
+		wantKind(t, err, apperr.Invalid)
+		unknown, _ := newCardNo()
+		_, err = f.s.PreviewMeal(f.ctx, cid, ServeInput{CardNo: unknown})
+		wantKind(t, err, apperr.NotFound)
+		_, err = f.s.PreviewMeal(f.ctx, 9999, ServeInput{CardNo: reg.CardNo})
+		wantKind(t, err, apperr.NotFound)
+
+		if err := f.s.SetMenuItemActive(f.ctx, f.admin, dinner, false); err != nil {
+			t.Fatal(err)
+		}
+		c, items, err := f.s.TerminalMenu(f.ctx, cid)
+		if err != nil || c.ID != cid || len(items) != 1 || items[0].ID != lunch {
+			t.Fatalf("menu %+v %+v %v", c, items, err)
+		}
+	})
+}
+
+// TestServeBatchFault: meals that share a transaction are each answered for themselves. A
+// database error of one meal aborts the shared transaction; every meal is then served again
+// alone, so the others are recorded (once) and only a meal whose fault persists fails.
+func TestServeBatchFault(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, day(2024, 3, 5))
+		cid, lunch := f.canteen(f.laoshan)
+		var cards []string
+		for i := range 4 {
+			cards = append(cards, f.diner(f.laoshan, day(1950, 1, 1+i)))
+		}
+		failures := map[string]int{}
+		serveFault = func(key string) error {
+			if strings.HasPrefix(key, "bad") && (key == "bad-always" || failures[key] == 0) {
+				failures[key]++
+				return errors.New("injected database fault")
+			}
+			return nil
+		}
+		defer func() { serveFault = nil }()
+		run := func(keys ...string) []serveResult {
+			var batch []*serveReq
+			for i, k := range keys {
+				batch = append(batch, &serveReq{cid: cid, key: k, in: ServeInput{CardNo: cards[i%len(cards)], MenuItemID: lunch},
+					done: make(chan serveResult, 1)})
+			}
+			f.s.serveBatch(batch)
+			out := make([]serveResult, len(batch))
+			for i, q := range batch {
+				out[i] = <-q.done
+			}
+			return out
+		}
+		res := run("a1", "a2", "bad-once", "a3", "a1")
+		for i, r := range res {
+			if r.err != nil || r.r == nil || r.replayed != (i == 4) {
+				t.Fatalf("meal %d: %+v", i, r)
+			}
+		}
+		if res[4].r.TransactionID != res[0].r.TransactionID || f.rows(cid) != 4 {
+			t.Fatalf("rows %d; replay %d of %d", f.rows(cid), res[4].r.TransactionID, res[0].r.TransactionID)
+		}
+		res = run("b1", "bad-always", "b2")
+		if res[0].err != nil || res[2].err != nil || apperr.KindOf(res[1].err) != apperr.Internal || f.rows(cid) != 6 {
+			t.Fatalf("persistent fault: %+v, rows %d", res, f.rows(cid))
 		}
 	})
 }

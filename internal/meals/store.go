@@ -27,6 +27,16 @@ type Store struct {
 	Calendar *civil.Calendar
 	// Now is the clock: the day a meal is served on, ages, and every timestamp.
 	Now func() time.Time
+	// Payments charges and refunds the diner's share of online orders; nil means DemoPayments,
+	// which marks every charge paid at once.
+	Payments PaymentProvider
+
+	// tokens and counter are the caches of the counter's hot path: terminal tokens (token.go),
+	// canteens and menu items (serve.go); lanes batch concurrent meals into shared transactions
+	// (serve.go). Their zero values are ready.
+	tokens  tokenCache
+	counter counterCache
+	lanes   serveLanes
 }
 
 func (s *Store) now() time.Time    { return s.Now().UTC() }

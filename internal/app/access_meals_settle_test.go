@@ -1,0 +1,271 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/idcard"
+	"github.com/minzheng/minzheng/internal/meals"
+	"github.com/minzheng/minzheng/internal/money"
+)
+
+// mealSettleTargets are the settlement records of an access target's community: last month's
+// draft settlement of a canteen there, with one subsidised meal.
+type mealSettleTargets struct {
+	canteen, settlement int64
+}
+
+// mealSettleTargetsOf holds each target community's settlement; the route cases find it by the
+// target's community (userScope), as the payout and monitor cases do.
+var mealSettleTargetsOf sync.Map
+
+// mealSettleSeq makes each target diner's ID number unique within a test binary.
+var mealSettleSeq atomic.Int64
+
+// makeMealSettleTargets makes last month's draft settlement of a canteen in community. The
+// canteen is the demo canteen operator's (login canteen) when that one stands in community,
+// else a new one, which becomes the operator's when the operator's scope holds community — the
+// convention of the staff pages' targets (access_meals_staff_test.go), so that both find the
+// operator at a canteen of theirs whichever runs first.
+func makeMealSettleTargets(t *testing.T, m *Main, community string) mealSettleTargets {
+	t.Helper()
+	ctx := context.Background()
+	sys := auth.System()
+	var opScope string
+	var opOrg int64
+	if err := m.DB.QueryRow(ctx, `SELECT scope, org_id FROM users WHERE login = 'canteen'`).Scan(&opScope, &opOrg); err != nil {
+		t.Fatal(err)
+	}
+	var mt mealSettleTargets
+	if c, err := m.svc.meals.Canteen(ctx, sys, opOrg); err == nil && c.RegionCode == community {
+		mt.canteen = c.ID
+	} else {
+		id, err := m.svc.meals.CreateCanteen(ctx, sys, meals.CanteenInput{Name: "结算访问测试食堂" + community[9:], Operator: "测试运营",
+			Address: "测试路3号", RegionCode: community, Capacity: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mt.canteen = id
+		if strings.HasPrefix(community, opScope) {
+			if _, err := m.DB.Exec(ctx, `UPDATE users SET org_id = ? WHERE login = 'canteen'`, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	item, err := m.svc.meals.AddMenuItem(ctx, sys, mt.canteen, meals.MenuItem{Name: "结算测试套餐", MealType: meals.Lunch, Price: money.Yuan(12)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := int(mealSettleSeq.Add(1))
+	reg, err := m.svc.meals.RegisterDiner(ctx, sys, meals.DinerInput{Name: "结算老人", HomeRegion: community,
+		IDNumber: string(idcard.Synthesize("370196", civil.Date{Year: 1951, Month: 4, Day: 1 + seq%28}, seq%1000))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := civil.MonthOf(civil.Today(m.Now())).Prev()
+	err = m.DB.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO meal_transactions (canteen_id, diner_id, menu_item_id, region_code, meal_type, served_on,
+			price_fen, diner_pays_fen, city_fen, district_fen, street_fen, channel, status, idempotency_key, created_at)
+			SELECT ?, id, ?, ?, 'lunch', ?, 1200, 600, 300, 300, 0, 'counter', 'served', ?, ? FROM diners WHERE card_no = ?`,
+			mt.canteen, item, community, last.FirstDay().String(), fmt.Sprint("settle-access-", seq), db.FormatTime(m.Now()), reg.CardNo)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := m.svc.meals.GenerateSettlement(ctx, sys, mt.canteen, last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt.settlement = st.ID
+	mealSettleTargetsOf.Store(community, mt)
+	return mt
+}
+
+// settlementPath is the page of the target's settlement, with suffix.
+func settlementPath(t accessTarget, suffix string) string {
+	v, _ := mealSettleTargetsOf.Load(t.userScope)
+	mt, _ := v.(mealSettleTargets)
+	return fmt.Sprintf("/meals/settlements/%d%s", mt.settlement, suffix)
+}
+
+// mealSettleRouteCases are the access-matrix entries of the settlement pages and API. Writes send
+// what the adapter refuses after the settlement is found in the caller's sight but before the
+// store asks the caller's role (no confirmation, no version, no month): a holder within sight
+// gets 422 or 400, never 403 or 404, and a settlement outside the caller's area still 404.
+var mealSettleRouteCases = map[string]func(t accessTarget) accessRequest{
+	"GET /meals/settlements": func(accessTarget) accessRequest {
+		return accessRequest{path: "/meals/settlements?status=draft"}
+	},
+	"POST /meals/settlements/generate":     func(accessTarget) accessRequest { return form("/meals/settlements/generate", "month=") },
+	"GET /meals/settlements/{id}":          func(t accessTarget) accessRequest { return accessRequest{path: settlementPath(t, "")} },
+	"GET /meals/settlements/{id}/print":    func(t accessTarget) accessRequest { return accessRequest{path: settlementPath(t, "/print")} },
+	"POST /meals/settlements/{id}/approve": func(t accessTarget) accessRequest { return form(settlementPath(t, "/approve"), "version=1") },
+	"GET /meals/settlements/{id}/statement.xlsx": func(t accessTarget) accessRequest {
+		return accessRequest{path: settlementPath(t, "/statement.xlsx")}
+	},
+	"GET /api/v1/meals/settlements": func(accessTarget) accessRequest {
+		return accessRequest{path: "/api/v1/meals/settlements?status=draft"}
+	},
+	"POST /api/v1/meals/settlements": func(accessTarget) accessRequest {
+		return jsonReq("POST", "/api/v1/meals/settlements", `{"month":""}`)
+	},
+	"GET /api/v1/meals/settlements/{id}": func(t accessTarget) accessRequest {
+		return accessRequest{path: "/api/v1" + settlementPath(t, "")}
+	},
+	"GET /api/v1/meals/settlements/{id}/statement": func(t accessTarget) accessRequest {
+		return accessRequest{path: "/api/v1" + settlementPath(t, "/statement")}
+	},
+	"POST /api/v1/meals/settlements/{id}/approval": func(t accessTarget) accessRequest {
+		return jsonReq("POST", "/api/v1"+settlementPath(t, "/approval"), `{"version":0}`)
+	},
+}
+
+func init() { addRouteCases(mealSettleRouteCases) }
+
+// settleAccessTargets are the access targets of the settlement routes: the first community of
+// 中韩街道 (崂山区) and of 八大关街道 (市南区), each with its settlement.
+func settleAccessTargets(t *testing.T, m *Main) (accessTarget, accessTarget) {
+	t.Helper()
+	var targets [2]accessTarget
+	for i, street := range []string{"370212001", "370202009"} {
+		var community string
+		if err := m.DB.QueryRow(context.Background(), `SELECT MIN(code) FROM regions WHERE parent_code = ?`, street).Scan(&community); err != nil {
+			t.Fatal(err)
+		}
+		makeMealSettleTargets(t, m, community)
+		targets[i] = accessTarget{userScope: community, region: community}
+	}
+	return targets[0], targets[1]
+}
+
+// TestMealSettleAccess runs the access matrix over the settlement routes on a demo of its own,
+// with the settlements made here: every demo role, anonymously and out of scope, against the
+// permission table. The demo's canteen operator works at the canteen of the 崂山区 target, so
+// that it reads that settlement and not 市南区's.
+func TestMealSettleAccess(t *testing.T) {
+	m := startDemo(t, "")
+	in, out := settleAccessTargets(t, m)
+	callers := []caller{{name: "anonymous", inScope: in}}
+	for _, l := range m.DemoLogins {
+		c := caller{name: l.Login, role: l.Role}
+		if l.Token != "" {
+			c.token = l.Token
+		} else {
+			c.client = sessionClient(t, m, l.Login, l.Password)
+		}
+		c.inScope, c.outScope = pickTargets(userScope(t, m, l.Login), in, out)
+		callers = append(callers, c)
+	}
+	routes := m.Routes()
+	sort.SliceStable(routes, func(i, j int) bool { return routes[i].Pattern < routes[j].Pattern })
+	seen := 0
+	for _, r := range routes {
+		key := r.Method + " " + r.Pattern
+		build, ok := mealSettleRouteCases[key]
+		if !ok {
+			continue
+		}
+		seen++
+		for _, c := range callers {
+			t.Run(key+"/"+c.name, func(t *testing.T) {
+				status, body := c.do(t, m, build(c.inScope))
+				checkAccess(t, r, c, status, body, false)
+				if c.outScope.region != "" && strings.Contains(r.Pattern, "{") && c.role != "" && c.role.Has(r.Perm) && (r.API || c.token == "") {
+					status, body := c.do(t, m, build(c.outScope))
+					checkAccess(t, r, c, status, body, true)
+				}
+			})
+		}
+	}
+	if seen != len(mealSettleRouteCases) {
+		t.Errorf("%d of %d settlement route cases match a registered route", seen, len(mealSettleRouteCases))
+	}
+}
+
+// TestMealSettlementsAPI settles last month through the API: the city generates, the district
+// approver approves at the version seen (and not twice), the statement comes as JSON and as
+// .xlsx, and a canteen operator lists only their own canteen's settlement.
+func TestMealSettlementsAPI(t *testing.T) {
+	m := startDemo(t, "")
+	in, out := settleAccessTargets(t, m)
+	laoshan, _ := mealSettleTargetsOf.Load(in.userScope)
+	shinan, _ := mealSettleTargetsOf.Load(out.userScope)
+	id, other := laoshan.(mealSettleTargets).settlement, shinan.(mealSettleTargets).settlement
+	last := civil.MonthOf(civil.Today(m.Now())).Prev().String()
+	clients := map[string]*http.Client{}
+	call := func(login, method, path, body string) (int, map[string]any) {
+		t.Helper()
+		if clients[login] == nil {
+			clients[login] = signIn(t, m, login)
+		}
+		c := caller{name: login, client: clients[login]}
+		status, text := c.do(t, m, jsonReq(method, path, body))
+		var v map[string]any
+		if strings.HasPrefix(strings.TrimSpace(text), "{") {
+			if err := json.Unmarshal([]byte(text), &v); err != nil {
+				t.Fatalf("%s %s: %v: %s", method, path, err, text)
+			}
+		}
+		return status, v
+	}
+	status, v := call("admin", "POST", "/api/v1/meals/settlements", `{"month":"`+last+`"}`)
+	if status != http.StatusOK || v["built"].(float64) < 2 {
+		t.Fatalf("generate: %d %v", status, v)
+	}
+	if status, v := call("admin", "POST", "/api/v1/meals/settlements", `{"month":"2999-01"}`); status != http.StatusBadRequest ||
+		v["error"].(map[string]any)["field"] != "month" {
+		t.Fatalf("a month to come: %d %v", status, v)
+	}
+	path := fmt.Sprintf("/api/v1/meals/settlements/%d", id)
+	status, v = call("laoshan", "GET", path, "")
+	if status != http.StatusOK || v["status"] != "draft" || v["meals"].(float64) != 1 || v["subsidy_fen"].(float64) != 600 {
+		t.Fatalf("get: %d %v", status, v)
+	}
+	version := int(v["version"].(float64))
+	if status, _ := call("admin", "POST", path+"/approval", fmt.Sprintf(`{"version":%d}`, version)); status != http.StatusForbidden {
+		t.Fatalf("the city approves: %d", status)
+	}
+	if status, _ := call("laoshan", "POST", path+"/approval", fmt.Sprintf(`{"version":%d}`, version-1)); status != http.StatusConflict {
+		t.Fatalf("stale version: %d", status)
+	}
+	status, v = call("laoshan", "POST", path+"/approval", fmt.Sprintf(`{"version":%d}`, version))
+	if status != http.StatusOK || v["status"] != "approved" || v["approved_by"] != "laoshan" {
+		t.Fatalf("approve: %d %v", status, v)
+	}
+	if status, _ := call("laoshan", "POST", path+"/approval", fmt.Sprintf(`{"version":%d}`, version+1)); status != http.StatusConflict {
+		t.Fatalf("approving twice: %d", status)
+	}
+	status, v = call("canteen", "GET", path+"/statement", "")
+	meal, _ := v["meals"].([]any)
+	if status != http.StatusOK || len(meal) != 1 || meal[0].(map[string]any)["diner_name"] != "结**人" ||
+		meal[0].(map[string]any)["ledger_transaction_id"] == nil {
+		t.Fatalf("statement: %d %v", status, v)
+	}
+	c := caller{name: "canteen", client: clients["canteen"]}
+	if status, body := c.do(t, m, accessRequest{path: path + "/statement?format=xlsx"}); status != http.StatusOK || !strings.HasPrefix(body, "PK") {
+		t.Fatalf("statement xlsx: %d %.40q", status, body)
+	}
+	status, v = call("canteen", "GET", "/api/v1/meals/settlements?month="+last, "")
+	list, _ := v["settlements"].([]any)
+	if status != http.StatusOK || len(list) != 1 || list[0].(map[string]any)["id"].(float64) != float64(id) {
+		t.Fatalf("operator's list: %d %v", status, v)
+	}
+	if status, _ := call("canteen", "GET", fmt.Sprintf("/api/v1/meals/settlements/%d", other), ""); status != http.StatusNotFound {
+		t.Fatalf("another canteen's settlement: %d", status)
+	}
+	check, err := m.svc.meals.VerifyLedger(context.Background())
+	if err != nil || len(check.Problems) > 0 || check.Settlements != 1 || check.Meals != 1 {
+		t.Fatalf("ledger: %v %+v", err, check)
+	}
+}
