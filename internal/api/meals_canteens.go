@@ -28,7 +28,7 @@ func (a *API) registerMealCanteens() {
 	a.handle("POST", "/meals/canteens/{id}/menu", auth.MealsManage, a.addMealMenuItem)
 	a.handle("PATCH", "/meals/canteens/{id}/menu/{item}", auth.MealsManage, a.setMealMenuItem)
 	a.handle("GET", "/meals/diners", auth.MealsView, a.listMealDiners)
-	a.handle("POST", "/meals/diners", auth.MealsManage, a.registerMealDiner)
+	a.handle("POST", "/meals/diners", auth.MealsDiners, a.registerMealDiner)
 	a.handle("GET", "/meals/diners/{id}", auth.MealsView, a.getMealDiner)
 }
 

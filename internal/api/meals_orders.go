@@ -23,10 +23,10 @@ import (
 // registerMealOrders adds the routes of online orders.
 func (a *API) registerMealOrders() {
 	a.handle("GET", "/meals/orders", auth.MealsView, a.listMealOrders)
-	a.handle("POST", "/meals/orders", auth.MealsManage, a.placeMealOrder)
+	a.handle("POST", "/meals/orders", auth.MealsDiners, a.placeMealOrder)
 	a.handle("GET", "/meals/orders/{id}", auth.MealsView, a.getMealOrder)
-	a.handle("POST", "/meals/orders/{id}/payment", auth.MealsManage, a.payMealOrder)
-	a.handle("POST", "/meals/orders/{id}/cancellation", auth.MealsManage, a.cancelMealOrder)
+	a.handle("POST", "/meals/orders/{id}/payment", auth.MealsDiners, a.payMealOrder)
+	a.handle("POST", "/meals/orders/{id}/cancellation", auth.MealsDiners, a.cancelMealOrder)
 	a.handle("POST", "/meals/orders/{id}/fulfilment", auth.MealsServe, a.fulfilMealOrder)
 }
 

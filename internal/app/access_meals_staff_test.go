@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -160,68 +158,4 @@ func canteenPath(t accessTarget, suffix string) string {
 
 func dinerPath(t accessTarget, suffix string) string {
 	return fmt.Sprintf("/meals/diners/%d%s", targetMealStaff(t).diner, suffix)
-}
-
-// dinerRoutes are the routes that name one diner. A canteen operator holds meals.view and
-// meals.manage for their canteen but reads no diner: the meals store answers 404 for every diner
-// however close to the canteen they live (an operator identifies diners by card at the counter,
-// and does not browse the street's elderly). The matrix's rule "holder within scope ⇒ not 404"
-// therefore has this one exception, which TestMealsStaffAccess checks the other way round.
-var dinerRoutes = map[string]bool{
-	"GET /meals/diners/{id}":                         true,
-	"POST /meals/diners/{id}/relatives":              true,
-	"POST /meals/diners/{id}/relatives/{rel}/remove": true,
-	"GET /api/v1/meals/diners/{id}":                  true,
-}
-
-// TestMealsStaffAccess runs the access matrix over the routes of this file on a demo of its own,
-// with the meal targets made here, so that the canteen and diner routes are checked against the
-// permission table as every demo role, anonymously and out of scope.
-func TestMealsStaffAccess(t *testing.T) {
-	m := startDemo(t, "")
-	in := makeTarget(t, m, "target.in", "370212001")
-	out := makeTarget(t, m, "target.out", "370202009")
-	makeMealStaffTargets(t, m, in.userScope)
-	makeMealStaffTargets(t, m, out.userScope)
-	callers := []caller{{name: "anonymous", inScope: in}}
-	for _, l := range m.DemoLogins {
-		c := caller{name: l.Login, role: l.Role}
-		if l.Token != "" {
-			c.token = l.Token
-		} else {
-			c.client = sessionClient(t, m, l.Login, l.Password)
-		}
-		c.inScope, c.outScope = pickTargets(userScope(t, m, l.Login), in, out)
-		callers = append(callers, c)
-	}
-	routes := m.Routes()
-	sort.SliceStable(routes, func(i, j int) bool { return routes[i].Pattern < routes[j].Pattern })
-	seen := 0
-	for _, r := range routes {
-		key := r.Method + " " + r.Pattern
-		build, ok := mealStaffRouteCases[key]
-		if !ok {
-			continue
-		}
-		seen++
-		for _, c := range callers {
-			t.Run(key+"/"+c.name, func(t *testing.T) {
-				status, body := c.do(t, m, build(c.inScope))
-				if dinerRoutes[key] && c.role == auth.CanteenOperator {
-					if status != http.StatusNotFound {
-						t.Errorf("a canteen operator reading a diner: status %d, want 404", status)
-					}
-					return
-				}
-				checkAccess(t, r, c, status, body, false)
-				if c.outScope.region != "" && strings.Contains(r.Pattern, "{") && c.role != "" && c.role.Has(r.Perm) && (r.API || c.token == "") {
-					status, body := c.do(t, m, build(c.outScope))
-					checkAccess(t, r, c, status, body, true)
-				}
-			})
-		}
-	}
-	if seen != len(mealStaffRouteCases) {
-		t.Errorf("%d of %d meal staff route cases match a registered route", seen, len(mealStaffRouteCases))
-	}
 }

@@ -62,8 +62,23 @@ func seedSettle(t *testing.T, ctx context.Context, svc *services, perCanteen int
 			t.Fatal(err)
 		}
 		seed.canteen[district], seed.lunch[district], seed.diner[district], seed.community[district] = cid, item, diner, community
+		// A second diner takes the meals beyond the month's 30 days: one diner with two
+		// subsidised lunches a day would rightly be held back by the anti-fraud scan.
+		reg2, err := svc.meals.RegisterDiner(ctx, sys, meals.DinerInput{Name: "结算老人乙", HomeRegion: community,
+			IDNumber: string(idcard.Synthesize(district, civil.Date{Year: 1951, Month: 4, Day: 4}, 800+i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var diner2 int64
+		if err := svc.db.QueryRow(ctx, `SELECT id FROM diners WHERE card_no = ?`, reg2.CardNo).Scan(&diner2); err != nil {
+			t.Fatal(err)
+		}
 		err = svc.db.InTx(ctx, func(tx *db.Tx) error {
 			for n := range perCanteen {
+				diner := diner
+				if n >= 30 {
+					diner = diner2
+				}
 				if _, err := tx.Exec(ctx, `INSERT INTO meal_transactions (canteen_id, diner_id, menu_item_id, region_code, meal_type,
 					served_on, price_fen, diner_pays_fen, city_fen, district_fen, street_fen, channel, status, idempotency_key,
 					created_at) VALUES (?, ?, ?, ?, 'lunch', ?, 1200, 600, 300, 300, 0, 'counter', 'served', ?, ?)`,

@@ -33,8 +33,8 @@ import (
 //   - Canteens: 4–8 in every district of Qingdao, in communities of different streets, with
 //     operators, addresses, coordinates, capacity, opening days (a quarter Monday to Friday) and
 //     delivery for some; menus of breakfast (4–6 元), lunch set meals (12–15 元) and dinner (10–12
-//     元). Canteen 1 stands in 中韩街道 (370212001): it is the demo canteen operator's (synth/users.go,
-//     OrgID 1), so it is made first.
+//     元). Canteen 1 stands in the first community of 中韩街道 (370212001), where the demo grid
+//     worker works: it is the demo canteen operator's (synth/users.go, OrgID 1), so it is made first.
 //   - Diners: people of 60 and over from the registry's households — the registry, not the demo,
 //     decides who is 低保 or 特困 — and people the generator makes beyond the registry's households
 //     in the canteens' own communities (real-looking names, valid ID numbers, phones); those who
@@ -195,6 +195,9 @@ func (g *demoMealsGen) makeCanteens() error {
 				continue
 			}
 			community := communities[g.rnd.IntN(len(communities))]
+			if len(g.canteens) == 0 { // the operator's canteen: in the street's first community, the demo grid worker's
+				community = slices.MinFunc(communities, func(a, b region.Division) int { return strings.Compare(a.Code, b.Code) })
+			}
 			if err := g.makeCanteen(district, street, community, k); err != nil {
 				return err
 			}

@@ -31,6 +31,7 @@ func (m *Main) indicators() []web.Indicator {
 	return []web.Indicator{
 		{Label: "home.households", Count: m.svc.registry.HouseholdsBelow},
 		{Label: "home.persons", Count: m.svc.registry.PersonsBelow},
+		{Label: "meals.stats.indicator", Count: m.svc.meals.MealsBelow},
 	}
 }
 

@@ -548,8 +548,8 @@ func (f *staffMealsFixture) staffAPI(t *testing.T, canteen int64, card string, d
 	if status, out := f.api(t, f.zhonghan, "GET", "/meals/diners/"+strconv.FormatInt(diner, 10), ""); status != http.StatusOK || out["name"] != "王建国" {
 		t.Errorf("diner: %d %v", status, out)
 	}
-	if status, _ := f.api(t, f.canteen, "GET", "/meals/diners/"+strconv.FormatInt(diner, 10), ""); status != http.StatusNotFound {
-		t.Errorf("the operator reading a diner: %d, want 404", status)
+	if status, _ := f.api(t, f.canteen, "GET", "/meals/diners/"+strconv.FormatInt(diner, 10), ""); status != http.StatusOK {
+		t.Errorf("the operator reading a diner who ate at the canteen: %d, want 200", status)
 	}
 	today := civil.Today(f.m.Now())
 	idn := idcard.Synthesize("370198", civil.Date{Year: today.Year - 66, Month: 7, Day: 7}, 905)
@@ -557,7 +557,11 @@ func (f *staffMealsFixture) staffAPI(t *testing.T, canteen int64, card string, d
 	if status != http.StatusCreated || len(out["card_no"].(string)) != 12 || out["qr_token"] == "" {
 		t.Fatalf("register: %d %v", status, out)
 	}
+	newcomer := int64(out["diner_id"].(float64))
 	if status, out := f.api(t, f.grid, "POST", "/meals/diners", `{"name":"孙玉兰","id_number":"`+string(idn)+`","home_region":"`+f.community+`"}`); status != http.StatusConflict {
 		t.Errorf("registered twice: %d %v", status, out)
+	}
+	if status, _ := f.api(t, f.canteen, "GET", "/meals/diners/"+strconv.FormatInt(newcomer, 10), ""); status != http.StatusNotFound {
+		t.Errorf("the operator reading a diner who never ate there: %d, want 404", status)
 	}
 }

@@ -48,13 +48,15 @@ const (
 	MonitorIngest   Permission = "monitor.ingest"
 	MonitorCampaign Permission = "monitor.campaign"
 	// MealsView reads canteens, diners, meals served, orders, settlements and their figures (a
-	// canteen operator only their own canteen, which the meals store decides); MealsManage keeps
-	// canteens, menus, terminal tokens and diners (grid workers register diners, canteen
-	// operators keep their own menu and tokens); MealsServe serves meals and fulfils online orders
-	// at a canteen; MealsSettle reviews anti-fraud flags and makes and approves the monthly
-	// settlements (approval is the district's, decided in the store).
+	// canteen operator only their own canteen and the diners who eat or order there, which the
+	// meals store decides); MealsManage keeps canteens, menus and terminal tokens (canteen
+	// operators their own menu and tokens); MealsDiners registers the elderly, links their
+	// relatives and orders for them (street and grid workers, who visit them); MealsServe serves
+	// meals and fulfils online orders at a canteen; MealsSettle reviews anti-fraud flags and makes
+	// and approves the monthly settlements (approval is the district's, decided in the store).
 	MealsView   Permission = "meals.view"
 	MealsManage Permission = "meals.manage"
+	MealsDiners Permission = "meals.diners"
 	MealsServe  Permission = "meals.serve"
 	MealsSettle Permission = "meals.settle"
 )
@@ -83,7 +85,8 @@ var matrix = map[Permission]string{
 	MonitorIngest:   "X     -         -       -     -        -        -       -        X",
 	MonitorCampaign: "X     X         -       -     -        -        -       -        -",
 	MealsView:       "X     X         X       X     X        -        -       X        -",
-	MealsManage:     "X     X         X       X     X        -        -       -        -",
+	MealsManage:     "X     X         X       -     X        -        -       -        -",
+	MealsDiners:     "X     X         X       X     -        -        -       -        -",
 	MealsServe:      "-     -         -       -     X        -        -       -        -",
 	MealsSettle:     "X     X         -       -     -        -        -       -        -",
 }

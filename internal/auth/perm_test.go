@@ -14,7 +14,7 @@ import (
 func TestPermissions(t *testing.T) {
 	got := auth.Permissions()
 	slices.Sort(got)
-	want := []auth.Permission{auth.AuditView, auth.CaseHandle, auth.CaseIntake, auth.CaseView, auth.HouseholdEdit, auth.HouseholdView, auth.MealsManage, auth.MealsServe, auth.MealsSettle, auth.MealsView, auth.MonitorCampaign, auth.MonitorHandle, auth.MonitorIngest, auth.MonitorView, auth.PayoutManage, auth.PayoutView, auth.PIIReveal, auth.PolicyEdit, auth.RegionView, auth.TokenManage, auth.UserManage, auth.UserView}
+	want := []auth.Permission{auth.AuditView, auth.CaseHandle, auth.CaseIntake, auth.CaseView, auth.HouseholdEdit, auth.HouseholdView, auth.MealsDiners, auth.MealsManage, auth.MealsServe, auth.MealsSettle, auth.MealsView, auth.MonitorCampaign, auth.MonitorHandle, auth.MonitorIngest, auth.MonitorView, auth.PayoutManage, auth.PayoutView, auth.PIIReveal, auth.PolicyEdit, auth.RegionView, auth.TokenManage, auth.UserManage, auth.UserView}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Permissions() (-want +got):\n%s", diff)
 	}

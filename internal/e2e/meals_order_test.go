@@ -52,15 +52,15 @@ func TestRelativeOrdersOnPhone(t *testing.T) {
 
 	tomorrow := civil.Today(ck.Now()).AddDays(1).String()
 	pub.click(`main a[href*="canteen=` + strconv.FormatInt(canteenID, 10) + `"]`)
-	checkPublicPage(t, pub, "choose a day")
+	checkElderlyPage(t, pub, "choose a day")
 	pub.click(`main a[href*="day=` + tomorrow + `"]`)
-	checkPublicPage(t, pub, "choose a meal")
+	checkElderlyPage(t, pub, "choose a meal")
 	if got := pub.text("main ul.applist"); !strings.Contains(got, "您付 2.00元") {
 		t.Fatalf("the menu does not say what the 失能 mother pays: %q", got)
 	}
 	pub.click(`main ul.applist a`)
 	pub.click(`main a[href*="mode=delivery"]`)
-	checkPublicPage(t, pub, "confirm")
+	checkElderlyPage(t, pub, "confirm")
 	if got := pub.text("main"); !strings.Contains(got, "送餐上门") || !strings.Contains(got, "2.00元") {
 		t.Fatalf("confirmation:\n%s", got)
 	}
@@ -73,10 +73,10 @@ func TestRelativeOrdersOnPhone(t *testing.T) {
 	if got := pub.text(`main .notice[role="status"]`); !strings.Contains(got, "订餐成功") {
 		t.Fatalf("no success notice: %q", got)
 	}
-	checkPublicPage(t, pub, "the order")
+	checkElderlyPage(t, pub, "the order")
 
 	pub.open("/m/meals/orders")
-	checkPublicPage(t, pub, "/m/meals/orders")
+	checkElderlyPage(t, pub, "/m/meals/orders")
 	pub.click(`main form[action$="/cancel"] button[type="submit"]`)
 	if got := pub.text(`main .notice[role="status"]`); !strings.Contains(got, "已取消这一餐") {
 		t.Fatalf("after cancelling: %q; page:\n%s", got, pub.text("main"))
@@ -124,4 +124,14 @@ func mealsStore(t *testing.T, m *app.Main, ck *testClock) *meals.Store {
 	log := &audit.Log{Now: ck.Now}
 	return &meals.Store{DB: m.DB, Keys: keys, Audit: log, Registry: &registry.Store{DB: m.DB, Keys: keys, Audit: log, Now: ck.Now},
 		Policies: meals.DefaultPolicies(), Now: ck.Now}
+}
+
+// checkElderlyPage checks a page of the elderly ordering flow: the public pages' layout, and the
+// 24 px body text UI.md asks of these pages in particular.
+func checkElderlyPage(t *testing.T, b *tab, page string) {
+	t.Helper()
+	checkPublicPage(t, b, page)
+	if l := b.measure(); l.BodyFontSize < 24 {
+		t.Errorf("%s: body text is %.1f px, want at least 24 px on the elderly ordering pages", page, l.BodyFontSize)
+	}
 }

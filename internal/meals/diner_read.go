@@ -68,16 +68,32 @@ func scanDiner(row interface{ Scan(...any) error }) (*DinerRecord, error) {
 	return &r, nil
 }
 
-// Diner reads diner id for staff whose area holds the diner's home; one outside it is not found.
+// Diner reads diner id for staff whose area holds the diner's home, and for the operator of a
+// canteen where the diner has eaten or ordered (the canteen must know whom it feeds); for anyone
+// else the diner is not found.
 func (s *Store) Diner(ctx context.Context, p *auth.Principal, id int64) (*DinerRecord, error) {
 	r, err := scanDiner(s.DB.QueryRow(ctx, `SELECT `+dinerColumns+` FROM diners WHERE id = ?`, id))
 	if err != nil {
 		return nil, err
 	}
-	if !readsByRegion(p) || !p.Sees(r.HomeRegion) {
+	ok := readsByRegion(p) && p.Sees(r.HomeRegion)
+	if !ok && p != nil && p.Role == auth.CanteenOperator && p.OrgID != 0 {
+		if ok, err = s.eatsAt(ctx, r.ID, p.OrgID); err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
 		return nil, apperr.Msg(apperr.NotFound, "meals.diner_notfound")
 	}
 	return r, nil
+}
+
+// eatsAt reports whether diner has eaten at, or ordered from, canteen cid.
+func (s *Store) eatsAt(ctx context.Context, diner, cid int64) (bool, error) {
+	var n int
+	err := s.DB.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM meal_transactions WHERE diner_id = ? AND canteen_id = ? LIMIT 1) t)
+		+ (SELECT COUNT(*) FROM (SELECT 1 FROM meal_orders WHERE diner_id = ? AND canteen_id = ? LIMIT 1) o)`, diner, cid, diner, cid).Scan(&n)
+	return n > 0, err
 }
 
 // DinerByCard reads the diner holding card cardNo, for staff of their home area.

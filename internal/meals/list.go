@@ -290,6 +290,9 @@ func (s *Store) DinerMeals(ctx context.Context, p *auth.Principal, id int64, lim
 		return nil, err
 	}
 	_, limit = pageOf(1, limit)
+	if !readsByRegion(p) { // a canteen operator: the meals at their own canteen only
+		return s.meals(ctx, mealSelect+` WHERE t.diner_id = ? AND t.canteen_id = ? ORDER BY t.served_on DESC, t.id DESC LIMIT ?`, id, p.OrgID, limit)
+	}
 	return s.meals(ctx, mealSelect+` WHERE t.diner_id = ? ORDER BY t.served_on DESC, t.id DESC LIMIT ?`, id, limit)
 }
 

@@ -64,9 +64,13 @@ func DefaultOrderRules() OrderRules {
 	}
 }
 
-// orderRules are the rules the store applies.
-// TODO(meals): a Store field for a bureau's own rules; the store has the [D] defaults until then.
-func (s *Store) orderRules() OrderRules { return DefaultOrderRules() }
+// orderRules are the rules the store applies: its own, or the [D] defaults.
+func (s *Store) orderRules() OrderRules {
+	if s.Orders != nil {
+		return *s.Orders
+	}
+	return DefaultOrderRules()
+}
 
 // Cutoff is the instant online orders for mealType on day at a canteen with cutoffMinutes close.
 func (r OrderRules) Cutoff(day civil.Date, mealType string, cutoffMinutes int) time.Time {

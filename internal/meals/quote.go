@@ -51,13 +51,8 @@ func (q Quote) Subsidy() money.Fen { return q.Price - q.DinerPays }
 // public holidays.
 func (p *Policy) Quote(d Diner, m Meal, cal *civil.Calendar) Quote {
 	q := Quote{Price: m.Price, DinerPays: m.Price, PolicyID: p.ID}
-	switch {
-	case d.Deceased:
+	if d.Deceased {
 		q.Reason = "用餐人已身故，停止补贴"
-		return q
-	case p.DailyCap > 0 && m.SubsidisedToday >= p.DailyCap:
-		q.Reason = fmt.Sprintf("当日已享受 %d 次补贴，本餐按原价收费", m.SubsidisedToday)
-		q.Flags = append(q.Flags, "second_meal_today")
 		return q
 	}
 	var best Quote
@@ -71,15 +66,20 @@ func (p *Policy) Quote(d Diner, m Meal, cal *civil.Calendar) Quote {
 			best, found = c, true
 		}
 	}
-	if !found {
+	switch {
+	case !found:
 		q.Reason = "不符合本区补贴条件"
-		return q
-	}
-	if p.OnlyAboveSubsidy && m.Price <= best.Subsidy() {
+	case p.OnlyAboveSubsidy && m.Price <= best.Subsidy():
 		q.Reason = "餐费未超过补贴额，本餐不享受补贴"
-		return q
+	case p.DailyCap > 0 && m.SubsidisedToday >= p.DailyCap:
+		// Only a meal that would have been subsidised is flagged: a dinner no rule covers is
+		// simply full price, not a second subsidised meal.
+		q.Reason = fmt.Sprintf("当日已享受 %d 次补贴，本餐按原价收费", m.SubsidisedToday)
+		q.Flags = append(q.Flags, "second_meal_today")
+	default:
+		return best
 	}
-	return best
+	return q
 }
 
 // applies reports whether rule r covers diner d's meal m.

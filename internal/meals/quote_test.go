@@ -1,6 +1,7 @@
 package meals
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -47,6 +48,7 @@ func TestQuote(t *testing.T) {
 		{"another district loses the district share", def, home, Meal{Date: day(2024, 3, 5), Type: "lunch", Price: money.Yuan(12), CanteenRegion: "370202009001"}, money.Yuan(9), money.Yuan(3), 0, false},
 		{"second subsidised meal of the day is full price", def, home, Meal{Date: day(2024, 3, 5), Type: "lunch", Price: money.Yuan(12), CanteenRegion: laoshan, SubsidisedToday: 1}, money.Yuan(12), 0, 0, true},
 		{"dinner is not subsidised", def, home, Meal{Date: day(2024, 3, 5), Type: "dinner", Price: money.Yuan(12), CanteenRegion: laoshan}, money.Yuan(12), 0, 0, true},
+		{"dinner after a subsidised lunch is full price but not a second subsidised meal", def, home, Meal{Date: day(2024, 3, 5), Type: "dinner", Price: money.Yuan(12), CanteenRegion: laoshan, SubsidisedToday: 1}, money.Yuan(12), 0, 0, true},
 		{"a deceased diner is not subsidised", def, Diner{Age: 72, HomeRegion: laoshan, Deceased: true}, Meal{Date: day(2024, 3, 5), Type: "lunch", Price: money.Yuan(12), CanteenRegion: laoshan}, money.Yuan(12), 0, 0, true},
 		{"under 60 pays in full", def, Diner{Age: 59, HomeRegion: laoshan}, Meal{Date: day(2024, 3, 5), Type: "lunch", Price: money.Yuan(12), CanteenRegion: laoshan}, money.Yuan(12), 0, 0, true},
 		{"市南 70+ local on a weekday: 3 off", shinan, Diner{Age: 75, HukouRegion: "370202", HomeRegion: "370202009001"}, Meal{Date: day(2023, 3, 6), Type: "lunch", Price: money.Yuan(12), CanteenRegion: "370202009001"}, money.Yuan(9), 0, money.Yuan(3), false},
@@ -70,6 +72,9 @@ func TestQuote(t *testing.T) {
 				case SourceDistrict:
 					dis += s.Amount
 				}
+			}
+			if capped := tc.m.SubsidisedToday > 0 && tc.reason && tc.m.Type == "lunch"; capped != slices.Contains(q.Flags, "second_meal_today") {
+				t.Errorf("flags %v: second_meal_today expected %v", q.Flags, capped)
 			}
 			if q.DinerPays != tc.pays || city != tc.city || dis != tc.dis || (q.Reason != "") != tc.reason || q.DinerPays+q.Subsidy() != q.Price {
 				t.Fatalf("quote %+v: pays %s city %s district %s, want %s %s %s (reason expected %v)", q, q.DinerPays, city, dis,

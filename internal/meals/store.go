@@ -25,6 +25,9 @@ type Store struct {
 	Policies []Policy
 	// Calendar tells working days for weekday-only rules; nil means civil.DefaultCalendar().
 	Calendar *civil.Calendar
+	// Orders are the settings of online ordering (days ahead, meal times, who may have meals
+	// delivered); nil means DefaultOrderRules.
+	Orders *OrderRules
 	// Now is the clock: the day a meal is served on, ages, and every timestamp.
 	Now func() time.Time
 	// Payments charges and refunds the diner's share of online orders; nil means DemoPayments,
@@ -85,11 +88,11 @@ const (
 	ChannelOnline  = "online"
 )
 
-// Who may do what. The auth matrix has no meal permissions yet, so the roles are named here:
-// city, district and street staff manage canteens in their area; community grid workers also
-// register diners, because they are the ones who visit the elderly; auditors read. A canteen
-// operator sees and keeps the menu of their own canteen (Principal.OrgID) only.
-// TODO(meals): move to auth permissions (meals.view, meals.manage) when the web pages land.
+// Who may do what. Routes check the auth permissions (meals.view, meals.manage, meals.diners,
+// meals.serve, meals.settle); the store checks again with the record in hand, because a
+// permission says what kind of act, and only the record says whose: city, district and street
+// staff manage the canteens of their area, street and grid workers register the elderly of theirs,
+// auditors read, and a canteen operator sees and keeps their own canteen (Principal.OrgID) only.
 
 // managesCanteens reports whether p may create and change canteens in region code.
 func managesCanteens(p *auth.Principal, code string) bool {
@@ -105,7 +108,7 @@ func managesCanteens(p *auth.Principal, code string) bool {
 
 // registersDiners reports whether p may register elderly people living in region code.
 func registersDiners(p *auth.Principal, code string) bool {
-	return managesCanteens(p, code) || p != nil && p.Role == auth.GridWorker && p.Sees(code)
+	return p != nil && p.Can(auth.MealsDiners) && p.Sees(code)
 }
 
 // readsByRegion reports whether p reads meal data by region scope (staff and auditors).

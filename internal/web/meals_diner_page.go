@@ -51,6 +51,9 @@ func (s *Site) loadMealDiner(r *http.Request) (*mealDinerContent, error) {
 		return nil, err
 	}
 	c.Meals = s.mealViews(rows)
+	if !meals.ReadsDiners(p) { // a canteen operator sees the diner, not their family
+		return c, nil
+	}
 	if c.Relatives, err = s.deps.Meals.Relatives(ctx, p, d.ID); err != nil {
 		return nil, err
 	}

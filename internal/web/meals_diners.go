@@ -23,11 +23,11 @@ import (
 func (s *Site) registerMealDiners() {
 	s.page("GET", "/meals/diners", auth.MealsView, s.mealDinersPage,
 		&NavEntry{Section: "meals.ui.nav.section", Label: "meals.ui.nav.diners", Order: 620})
-	s.page("GET", "/meals/diners/new", auth.MealsManage, s.mealDinerNew, nil)
-	s.page("POST", "/meals/diners/new", auth.MealsManage, s.mealDinerRegister, nil)
+	s.page("GET", "/meals/diners/new", auth.MealsDiners, s.mealDinerNew, nil)
+	s.page("POST", "/meals/diners/new", auth.MealsDiners, s.mealDinerRegister, nil)
 	s.page("GET", "/meals/diners/{id}", auth.MealsView, s.mealDinerPage, nil)
-	s.page("POST", "/meals/diners/{id}/relatives", auth.MealsManage, s.mealRelativeAdd, nil)
-	s.page("POST", "/meals/diners/{id}/relatives/{rel}/remove", auth.MealsManage, s.mealRelativeRemove, nil)
+	s.page("POST", "/meals/diners/{id}/relatives", auth.MealsDiners, s.mealRelativeAdd, nil)
+	s.page("POST", "/meals/diners/{id}/relatives/{rel}/remove", auth.MealsDiners, s.mealRelativeRemove, nil)
 }
 
 // mealDinersPerPage is the length of a page of the diner roster.
