@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 	"sync"
 	"testing"
 
@@ -121,53 +119,4 @@ func kitchenPath(t accessTarget, suffix string) string {
 
 func apiOrderPath(t accessTarget, suffix string) string {
 	return fmt.Sprintf("/api/v1/meals/orders/%d%s", targetMealOrder(t).order, suffix)
-}
-
-// TestMealOrdersAccess runs the access matrix over the routes of online ordering on a demo of its
-// own, with the order targets made here: every demo role, anonymously and out of scope.
-func TestMealOrdersAccess(t *testing.T) {
-	m := startDemo(t, "")
-	in := makeTarget(t, m, "target.in", "370212001")
-	out := makeTarget(t, m, "target.out", "370202009")
-	for _, tg := range []accessTarget{in, out} {
-		// Made afresh on this demo's database: the maps are shared by every test of the
-		// package, and another test's records would name rows of its own demo.
-		makeMealStaffTargets(t, m, tg.userScope)
-		makeMealOrderTargets(t, m, tg.userScope)
-	}
-	callers := []caller{{name: "anonymous", inScope: in}}
-	for _, l := range m.DemoLogins {
-		c := caller{name: l.Login, role: l.Role}
-		if l.Token != "" {
-			c.token = l.Token
-		} else {
-			c.client = sessionClient(t, m, l.Login, l.Password)
-		}
-		c.inScope, c.outScope = pickTargets(userScope(t, m, l.Login), in, out)
-		callers = append(callers, c)
-	}
-	routes := m.Routes()
-	sort.SliceStable(routes, func(i, j int) bool { return routes[i].Pattern < routes[j].Pattern })
-	seen := 0
-	for _, r := range routes {
-		key := r.Method + " " + r.Pattern
-		build, ok := mealOrderRouteCases[key]
-		if !ok {
-			continue
-		}
-		seen++
-		for _, c := range callers {
-			t.Run(key+"/"+c.name, func(t *testing.T) {
-				status, body := c.do(t, m, build(c.inScope))
-				checkAccess(t, r, c, status, body, false)
-				if c.outScope.region != "" && strings.Contains(r.Pattern, "{") && c.role != "" && c.role.Has(r.Perm) && (r.API || c.token == "") {
-					status, body := c.do(t, m, build(c.outScope))
-					checkAccess(t, r, c, status, body, true)
-				}
-			})
-		}
-	}
-	if seen != len(mealOrderRouteCases) {
-		t.Errorf("%d of %d online-order route cases match a registered route", seen, len(mealOrderRouteCases))
-	}
 }
