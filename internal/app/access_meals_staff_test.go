@@ -125,6 +125,9 @@ var mealStaffRouteCases = map[string]func(t accessTarget) accessRequest{
 	"POST /meals/diners/{id}/relatives/{rel}/remove": func(t accessTarget) accessRequest {
 		return form(dinerPath(t, fmt.Sprintf("/relatives/%d/remove", targetMealStaff(t).relative)), "") // no confirmation: 422
 	},
+	"POST /meals/diners/{id}/status": func(t accessTarget) accessRequest {
+		return form(dinerPath(t, "/status"), "status=deceased&on=2024-03-01&note=访问测试") // no confirmation: 422
+	},
 
 	"GET /api/v1/meals/canteens":  func(accessTarget) accessRequest { return accessRequest{path: "/api/v1/meals/canteens?status=open"} },
 	"POST /api/v1/meals/canteens": func(accessTarget) accessRequest { return jsonReq("POST", "/api/v1/meals/canteens", `{"name":""}`) },
@@ -147,6 +150,9 @@ var mealStaffRouteCases = map[string]func(t accessTarget) accessRequest{
 	"POST /api/v1/meals/diners": func(accessTarget) accessRequest { return jsonReq("POST", "/api/v1/meals/diners", `{"name":""}`) },
 	"GET /api/v1/meals/diners/{id}": func(t accessTarget) accessRequest {
 		return accessRequest{path: "/api/v1" + dinerPath(t, "")}
+	},
+	"POST /api/v1/meals/diners/{id}/status": func(t accessTarget) accessRequest {
+		return jsonReq("POST", "/api/v1"+dinerPath(t, "/status"), `{"status":"deceased","version":0}`) // no version: 400
 	},
 }
 

@@ -493,12 +493,17 @@ func (f *staffMealsFixture) counter(t *testing.T, canteen, lunch int64, cards ma
 func (f *staffMealsFixture) staffAPI(t *testing.T, canteen int64, card string, diner int64) {
 	cid := strconv.FormatInt(canteen, 10)
 	status, out := f.api(t, f.zhonghan, "GET", "/meals/canteens?region="+f.community, "")
-	if status != http.StatusOK || out["total"] != float64(1) {
+	if status != http.StatusOK || out["total"].(float64) < 1 {
 		t.Fatalf("list: %d %v", status, out)
 	}
-	row := out["canteens"].([]any)[0].(map[string]any)
-	if row["id"] != float64(canteen) || row["meals_today"] != float64(2) || row["open_days"] != "1111111" {
-		t.Errorf("listed canteen %v", row)
+	var row map[string]any // the community may hold the demo's canteen 1 as well
+	for _, c := range out["canteens"].([]any) {
+		if c.(map[string]any)["id"] == float64(canteen) {
+			row = c.(map[string]any)
+		}
+	}
+	if row == nil || row["meals_today"] != float64(2) || row["open_days"] != "1111111" {
+		t.Errorf("listed canteen %v in %v", row, out["canteens"])
 	}
 	if status, out := f.api(t, f.badaguan, "GET", "/meals/canteens/"+cid, ""); status != http.StatusNotFound {
 		t.Errorf("another district's canteen: %d %v", status, out)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/db"
@@ -19,16 +20,21 @@ import (
 // pii.IDNumber) and, in its evidence, the row's date of death (death_date) or of cremation
 // (cremated_on, a bound: death was no later). So a diner who is in that database and died is
 // found here with a date; a diner who is not — most of the elderly — is not, and only the
-// staff's marking (diners.status 'deceased', which has no date column: the time the record was
-// last changed stands for it) and the counter's own flag remain. A warning dismissed after the
-// visit (a wrong match) does not count.
+// staff's marking (diners.status 'deceased' with the date of death in diners.died_on, set by
+// Store.SetDinerStatus) and the counter's own flag remain. A marking's date of death stands as
+// the start of the next day (China time), so that every meal recorded after the day of death is
+// flagged, including those served before the office learnt of it, and none of the day itself (the
+// person may have eaten lunch and died that evening), as with monitoring's dates. A marking
+// without a date (made before died_on existed) falls back on the time the record was last
+// changed. A warning dismissed after the visit (a wrong match) does not count.
 //
 // Reading monitor_warnings from this package is a shortcut across the module boundary,
 // confined to this one query: the clean form is a small exported function of package monitor
 // (deaths by ID hash), which the monitoring module does not have yet.
 
 // loadFraudDeaths returns what is known of the deaths of diners: monitoring's dates (the earliest
-// when several warnings report one) and the staff's markings.
+// when several warnings report one) and the staff's markings (from the day after the date of
+// death, else from the record's last change).
 func loadFraudDeaths(ctx context.Context, q db.Querier, rules []FraudRule) (map[int64]fraudDeath, error) {
 	out := map[int64]fraudDeath{}
 	var monitorRules, fields []string
@@ -43,23 +49,32 @@ func loadFraudDeaths(ctx context.Context, q db.Querier, rules []FraudRule) (map[
 			return nil, err
 		}
 	}
-	rows, err := q.Query(ctx, `SELECT id, updated_at FROM diners WHERE status = ?`, DinerDeceased)
+	rows, err := q.Query(ctx, `SELECT id, died_on, updated_at FROM diners WHERE status = ?`, DinerDeceased)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
+		var died civil.Date
 		var updated string
-		if err := rows.Scan(&id, &updated); err != nil {
+		if err := rows.Scan(&id, &died, &updated); err != nil {
 			return nil, err
 		}
 		dt := out[id]
-		dt.marked, _ = db.ParseTime(updated)
+		if died.IsZero() {
+			dt.marked, _ = db.ParseTime(updated)
+		} else {
+			dt.marked, dt.staffDate = staffDeathFrom(died), died
+		}
 		out[id] = dt
 	}
 	return out, rows.Err()
 }
+
+// staffDeathFrom is when the meals of a diner whom the staff recorded as having died on day died
+// start to be flagged: the start of the next day, China time.
+func staffDeathFrom(died civil.Date) time.Time { return died.AddDays(1).Time(civil.China) }
 
 // monitorFraudDeaths adds the dates of death that monitoring warnings of the given rules report
 // about diners, read from the first of fields the evidence holds.

@@ -47,13 +47,14 @@ type fraudCanteenDay struct {
 }
 
 // death is what is known of a diner's death: from monitoring (a date), or from the staff's
-// marking (only when the record was last changed).
+// marking (the date of death they recorded, else only when the record was last changed).
 type fraudDeath struct {
 	date        civil.Date // zero when only the staff's marking is known
 	field       string
 	warning     int64
 	monitorRule string
-	marked      time.Time // zero when the diner is not marked deceased
+	marked      time.Time  // zero when the diner is not marked deceased
+	staffDate   civil.Date // the date of death the staff recorded (diners.died_on), zero when none
 }
 
 // fraudData is everything one scan reads.
@@ -201,7 +202,7 @@ func (d *fraudData) deceased(r *FraudRule, emit func(fraudHit)) {
 		case m.counterFlag(FlagDeceased):
 			ev = Evidence{DeathSource: DeathFromCounter}
 		case !dt.marked.IsZero() && !m.at.Before(dt.marked):
-			ev = Evidence{DeathSource: DeathFromStaff, StatusSince: fraudTime(dt.marked)}
+			ev = Evidence{DeathSource: DeathFromStaff, StatusSince: fraudTime(dt.marked), DeathDate: dt.staffDate.String()}
 		default:
 			continue
 		}

@@ -28,8 +28,9 @@ type Evidence struct {
 
 	// Deceased: the date of death and where it comes from — "monitor" (a monitoring warning:
 	// its id, rule and the evidence field that gave the date), "staff" (the diner marked
-	// deceased; StatusSince is when the record was last changed) or "counter" (the diner was
-	// already marked deceased when the meal was served).
+	// deceased: DeathDate is the date of death recorded, StatusSince the start of the day after
+	// it, or, when no date was recorded, when the record was last changed) or "counter" (the
+	// diner was already marked deceased when the meal was served).
 	DeathDate   string `json:"death_date,omitempty"`
 	DeathSource string `json:"death_source,omitempty"`
 	DeathField  string `json:"death_field,omitempty"`

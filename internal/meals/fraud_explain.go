@@ -49,7 +49,11 @@ func ExplainFlag(rule string, ev Evidence) []string {
 			out = append(out, c.T("meals.fraud.ev.death_monitor", ev.DeathDate, c.T("meals.fraud.ev.death_field."+ev.DeathField),
 				ev.WarningID))
 		case DeathFromStaff:
-			out = append(out, c.T("meals.fraud.ev.death_staff", evMoment(ev.StatusSince)))
+			if ev.DeathDate != "" {
+				out = append(out, c.T("meals.fraud.ev.death_staff_date", ev.DeathDate))
+			} else {
+				out = append(out, c.T("meals.fraud.ev.death_staff", evMoment(ev.StatusSince)))
+			}
 		case DeathFromCounter:
 			out = append(out, c.T("meals.fraud.ev.death_counter"))
 		}

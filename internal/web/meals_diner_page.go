@@ -2,27 +2,35 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/meals"
 	"github.com/minzheng/minzheng/internal/pii"
 )
 
 // mealDinerContent is one diner's page: who they are (identifiers masked), their categories and
-// card, their latest meals, and the relatives who may order for them with the forms to link and
-// unlink one for whoever may register the diner.
+// card, their status with its date, their latest meals, and the relatives who may order for them;
+// for whoever may register the diner, the forms to link and unlink a relative and to mark the
+// diner deceased or left (or active again).
 type mealDinerContent struct {
 	D           *meals.DinerRecord
 	Age         int
 	HomeName    string
 	HukouName   string
 	StatusClass string
+	// StatusOn is the date of death or of leaving, zero when active or not recorded.
+	StatusOn    civil.Date
 	Meals       []mealView
 	Relatives   []meals.Relative
 	CanRelate   bool
 	RelForm     *form
+	StatusForm  *form
+	Statuses    []string
+	Today       civil.Date
 	ActionError string
 	Done        string
 }
@@ -30,8 +38,12 @@ type mealDinerContent struct {
 // dinerMealsShown is how many of a diner's latest meals the page lists.
 const dinerMealsShown = 30
 
-// relativeFields are the fields of the form that links a relative.
-var relativeFields = []string{"name", "relation", "phone"}
+// relativeFields are the fields of the form that links a relative; statusFields those of the
+// form that changes the diner's status.
+var (
+	relativeFields = []string{"name", "relation", "phone"}
+	statusFields   = []string{"status", "on", "note"}
+)
 
 // loadMealDiner reads diner {id} within the caller's sight and what their page shows.
 func (s *Site) loadMealDiner(r *http.Request) (*mealDinerContent, error) {
@@ -42,9 +54,13 @@ func (s *Site) loadMealDiner(r *http.Request) (*mealDinerContent, error) {
 	ctx := r.Context()
 	c := &mealDinerContent{D: d, Age: d.AgeOn(s.todayOf()), HomeName: s.regionBelow(r, p, d.HomeRegion),
 		StatusClass: dinerStatusClass(d.Status), CanRelate: meals.RegistersDinersIn(p, d.HomeRegion), RelForm: emptyForm(),
-		Done: r.URL.Query().Get("done")}
+		StatusForm: emptyForm(), Statuses: meals.DinerStatuses(), Today: s.todayOf(), Done: r.URL.Query().Get("done")}
+	c.StatusForm.Values = url.Values{"status": {d.Status}}
 	if d.HukouRegion != "" {
 		c.HukouName = s.scopeName(r, d.HukouRegion)
+	}
+	if c.StatusOn, err = s.deps.Meals.DinerStatusOn(ctx, p, d.ID); err != nil {
+		return nil, err
 	}
 	rows, err := s.deps.Meals.DinerMeals(ctx, p, d.ID, dinerMealsShown)
 	if err != nil {
@@ -128,6 +144,33 @@ func (s *Site) mealRelativeRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, doneURL(dinerURL(c.D.ID), "relative_removed")+"#relatives", http.StatusSeeOther)
+}
+
+// mealDinerStatus marks diner {id} deceased or left on a date, or active again, with a note, after
+// confirmation: from then on the counter gives the diner no subsidy (停止补贴), and the anti-fraud
+// scan flags meals recorded after the date of death. The version the page showed goes with it,
+// so a change made meanwhile by someone else is reported, not overwritten.
+func (s *Site) mealDinerStatus(w http.ResponseWriter, r *http.Request) {
+	c, err := s.loadMealDiner(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	f := newForm(r)
+	in := meals.DinerStatusInput{Status: f.Get("status"), Note: f.Get("note")}
+	in.On, err = dateField(f, "on")
+	if err == nil {
+		err = requireConfirm(r)
+	}
+	if err == nil {
+		err = s.deps.Meals.SetDinerStatus(r.Context(), auth.FromContext(r.Context()), c.D.ID, atoi(f.Get("version")), in)
+	}
+	if err != nil {
+		c.StatusForm = f
+		s.refused(w, r, f, onlyFields(err, statusFields), func(status int) { s.showMealDiner(w, r, status, c) })
+		return
+	}
+	http.Redirect(w, r, doneURL(dinerURL(c.D.ID), "status_"+in.Status)+"#status", http.StatusSeeOther)
 }
 
 // dinerActionRefused shows the diner page again after a row's button was refused.

@@ -15,9 +15,10 @@ import (
 
 // The diner pages of the 老年助餐 module: the roster of registered elderly diners in the caller's
 // area with search, the registration form that issues a card, and one diner's page with their
-// categories, card, recent meals and the relatives who may order for them. internal/meals decides
-// who reads diners (staff and auditors by the diner's home area; a canteen operator reads none)
-// and who registers them (city, district, street and community staff).
+// categories, card, status, recent meals and the relatives who may order for them, with the form
+// that marks them deceased or left. internal/meals decides who reads diners (staff and auditors
+// by the diner's home area; a canteen operator reads none) and who registers them and changes
+// their status (city, district, street and community staff).
 
 // registerMealDiners registers the pages of diners and their relatives.
 func (s *Site) registerMealDiners() {
@@ -28,6 +29,7 @@ func (s *Site) registerMealDiners() {
 	s.page("GET", "/meals/diners/{id}", auth.MealsView, s.mealDinerPage, nil)
 	s.page("POST", "/meals/diners/{id}/relatives", auth.MealsDiners, s.mealRelativeAdd, nil)
 	s.page("POST", "/meals/diners/{id}/relatives/{rel}/remove", auth.MealsDiners, s.mealRelativeRemove, nil)
+	s.page("POST", "/meals/diners/{id}/status", auth.MealsDiners, s.mealDinerStatus, nil)
 }
 
 // mealDinersPerPage is the length of a page of the diner roster.
@@ -62,9 +64,7 @@ func dinerCategories() []string {
 }
 
 // dinerStatuses lists a diner's statuses in the order the filter offers them.
-func dinerStatuses() []string {
-	return []string{meals.DinerActive, meals.DinerDeceased, meals.DinerLeft}
-}
+func dinerStatuses() []string { return meals.DinerStatuses() }
 
 // mealDinerFilter reads the roster's filters from the query; unknown values are dropped.
 func mealDinerFilter(q url.Values) meals.DinerFilter {

@@ -27,8 +27,8 @@ func TestDinerRoutesNeedMealsPermissions(t *testing.T) {
 	}
 	want := map[string]auth.Permission{
 		"GET /meals/diners": auth.MealsView, "GET /meals/diners/{id}": auth.MealsView,
-		"POST /meals/diners/new": auth.MealsManage, "POST /meals/diners/{id}/relatives": auth.MealsManage,
-		"POST /meals/diners/{id}/relatives/{rel}/remove": auth.MealsManage, "GET /meals/counter": auth.MealsServe,
+		"POST /meals/diners/new": auth.MealsDiners, "POST /meals/diners/{id}/relatives": auth.MealsDiners,
+		"POST /meals/diners/{id}/relatives/{rel}/remove": auth.MealsDiners, "GET /meals/counter": auth.MealsServe,
 		"POST /meals/counter": auth.MealsServe, "POST /meals/canteens/{id}/tokens": auth.MealsManage,
 	}
 	for _, r := range s.Routes() {

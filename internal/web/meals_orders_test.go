@@ -222,7 +222,7 @@ func TestMealOrderPhonePages(t *testing.T) {
 
 		home := o.do(c, "", "/m/meals", nil)
 		if home.status != http.StatusOK || !strings.Contains(home.body, "为 李*英 订餐") || !strings.Contains(home.body, "女儿") ||
-			!strings.Contains(home.body, `class="public"`) || strings.Contains(home.body, "李秀英") {
+			!strings.Contains(home.body, `class="public elderly"`) || strings.Contains(home.body, "李秀英") {
 			t.Fatalf("home: %d\n%s", home.status, home.body)
 		}
 		steps := []struct {

@@ -1,0 +1,110 @@
+package meals
+
+import (
+	"context"
+	"strings"
+
+	"github.com/minzheng/minzheng/internal/apperr"
+	"github.com/minzheng/minzheng/internal/auth"
+	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/region"
+)
+
+// The checked form of a statistics filter and the tables and condition of the meals it covers.
+
+// statsQuery is a checked filter: the region, the level and code width of the rows, the region's
+// children, the days and months, and the canteen of an operator.
+type statsQuery struct {
+	region   string
+	level    region.Level
+	width    int
+	children []string
+	from, to civil.Date
+	months   []civil.Month
+	canteen  int64
+}
+
+// statsQuery checks f against p — who may read statistics, a sound range, a region in scope —
+// and lists the region's children, which are rows even when nothing happened there.
+func (s *Store) statsQuery(ctx context.Context, p *auth.Principal, f StatsFilter) (*statsQuery, error) {
+	q := &statsQuery{}
+	switch {
+	case p != nil && p.Role == auth.CanteenOperator:
+		if p.OrgID == 0 {
+			return nil, apperr.Msg(apperr.Forbidden, "meals.forbidden")
+		}
+		q.canteen = p.OrgID
+	case !readsByRegion(p):
+		return nil, apperr.Msg(apperr.Forbidden, "meals.forbidden")
+	}
+	switch {
+	case f.From.IsZero():
+		return nil, apperr.FieldMsg("from", "meals.stats.bad_month")
+	case f.To.IsZero():
+		return nil, apperr.FieldMsg("to", "meals.stats.bad_month")
+	case f.To.Before(f.From) || f.From.AddMonths(StatsMaxMonths-1).Before(f.To):
+		return nil, apperr.FieldMsg("to", "meals.stats.bad_range", StatsMaxMonths)
+	}
+	q.region = strings.TrimSpace(f.Region)
+	if q.region == "" {
+		q.region = p.Scope.Code()
+	}
+	if q.region != "" && region.ValidCode(q.region) != nil {
+		return nil, apperr.FieldMsg("region", "meals.stats.bad_region")
+	}
+	if !p.Sees(q.region) {
+		return nil, apperr.Msg(apperr.NotFound, "meals.stats.region_notfound")
+	}
+	q.level = min(region.LevelOf(q.region)+1, region.Community)
+	q.width = q.level.Len()
+	q.from, q.to = f.From.FirstDay(), f.To.LastDay()
+	for m := f.From; !m.After(f.To); m = m.Next() {
+		q.months = append(q.months, m)
+	}
+	if q.canteen != 0 {
+		return q, nil // an operator's rows are where their canteen is, not every community around it
+	}
+	if q.level == region.LevelOf(q.region) {
+		q.children = []string{q.region}
+		return q, nil
+	}
+	where, args := `parent_code = ?`, []any{q.region}
+	if q.region == "" {
+		where, args = `parent_code IS NULL`, nil
+	}
+	rows, err := s.DB.Query(ctx, `SELECT code FROM regions WHERE `+where+` ORDER BY code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		q.children = append(q.children, code)
+	}
+	return q, rows.Err()
+}
+
+// source is the tables and condition of the meals (alias t) served in the query's region, days
+// and canteen. Below the city, and for one canteen, they are reached from their canteens (alias c)
+// through the index on (canteen_id, served_on); a canteen that moved keeps its meals where they
+// were served (t.region_code), and both must lie in the region.
+func (q *statsQuery) source() (string, string, []any) {
+	tc, args := db.PrefixRange("t.region_code", q.region)
+	where := tc + ` AND t.served_on >= ? AND t.served_on <= ? AND t.status = 'served'`
+	args = append(args, q.from.String(), q.to.String())
+	if q.canteen == 0 && region.LevelOf(q.region) < region.County {
+		return `meal_transactions t`, where, args
+	}
+	cc, cargs := db.PrefixRange("c.region_code", q.region)
+	where = cc + ` AND ` + where
+	args = append(cargs, args...)
+	if q.canteen != 0 {
+		where += ` AND c.id = ?`
+		args = append(args, q.canteen)
+	}
+	return `canteens c JOIN meal_transactions t ON t.canteen_id = c.id`, where, args
+}
