@@ -32,7 +32,7 @@ import (
 // included; an error is any other answer, a retry that is not the first receipt, or a meal
 // acknowledged but missing from the database afterwards.
 func runBenchMeals(ctx context.Context, e env, args []string) error {
-	duration, concurrency, canteens, diners := 10*time.Second, 16, 20, 2000
+	duration, concurrency, canteens, diners := 10*time.Second, 16, 50, 5000
 	var profile string
 	cfg := config.Default()
 	if err := cfg.FromEnv(e.getenv); err != nil {

@@ -129,7 +129,7 @@ func (s *Store) PreviewMeal(ctx context.Context, cid int64, in ServeInput) (*Mea
 	}
 	d.Categories = splitList(cats)
 	today := s.today()
-	n, err := s.subsidisedCount(ctx, s.DB, c, d.ID, today)
+	n, err := s.subsidisedCount(ctx, s.DB, d.ID, today)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/minzheng/minzheng/internal/apperr"
@@ -514,6 +515,66 @@ func TestServeBatchFault(t *testing.T) {
 		res = run("b1", "bad-always", "b2")
 		if res[0].err != nil || res[2].err != nil || apperr.KindOf(res[1].err) != apperr.Internal || f.rows(cid) != 6 {
 			t.Fatalf("persistent fault: %+v, rows %d", res, f.rows(cid))
+		}
+	})
+}
+
+// TestServeWaitsForTheDinersLock plays two transactions that serve the same card at two
+// canteens, bypassing the lanes (as two app servers would): the second waits for the diner's
+// lock while the first holds it, and when the first commits, the second must count the first's
+// meal although its first statement's snapshot predates it (PostgreSQL), and charge in full.
+func TestServeWaitsForTheDinersLock(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, day(2024, 3, 5))
+		cid, lunch := f.canteen(f.laoshan)
+		other, otherLunch := f.canteen(f.laoshan)
+		card := f.diner(f.laoshan, day(1955, 4, 1))
+		locked, release := make(chan struct{}), make(chan struct{})
+		first := make(chan error, 1)
+		go func() {
+			first <- d.InTx(f.ctx, func(tx *db.Tx) error {
+				_, err := f.s.serve(f.ctx, tx, cid, "a", ServeInput{CardNo: card, MenuItemID: lunch})
+				close(locked)
+				<-release
+				return err
+			})
+		}()
+		<-locked
+		var second *Receipt
+		done := make(chan error, 1)
+		go func() {
+			done <- d.InTx(f.ctx, func(tx *db.Tx) error {
+				var err error
+				second, err = f.s.serve(f.ctx, tx, other, "b", ServeInput{CardNo: card, MenuItemID: otherLunch})
+				return err
+			})
+		}()
+		if d.Dialect() == db.Postgres {
+			// Wait until the second transaction really waits for the diner's row lock.
+			for i := 0; ; i++ {
+				var waiting int
+				if err := d.QueryRow(f.ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+					AND datname = current_database()`).Scan(&waiting); err != nil {
+					t.Fatal(err)
+				}
+				if waiting > 0 {
+					break
+				}
+				if i == 500 {
+					t.Fatal("the second transaction never waited for the lock")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if second.DinerPays != money.Yuan(12) || !slices.Contains(second.Flags, "second_meal_today") {
+			t.Fatalf("second meal: %+v", second)
 		}
 	})
 }
