@@ -28,7 +28,7 @@ type HistoricMeal struct {
 // HistoryKey is the idempotency key a historic meal is recorded under: one meal of a type per
 // diner, day and canteen, so that loading the same history again inserts nothing.
 func HistoryKey(day civil.Date, dinerID int64, mealType string) string {
-	return fmt.Sprintf("hist-%s-%d-%s", day, dinerID, mealType)
+	return fmt.Sprintf("%s%s-%d-%s", historyKeyPrefix, day, dinerID, mealType)
 }
 
 // historyBatch is how many meals one INSERT carries: 18 values each stays well under the

@@ -514,6 +514,9 @@ func TestFulfil(t *testing.T) {
 		_, err = e.s.Cancel(e.ctx, e.daughter, ord.ID)
 		wantKind(t, err, apperr.Conflict)
 		// A counter terminal cannot take the order's key.
+		if _, _, err := e.s.Serve(e.ctx, e.cid, "hist-2024-03-05-1-lunch", ServeInput{DinerID: e.diner, MenuItemID: e.lunch}); err == nil {
+			t.Error("a terminal used a history key")
+		}
 		if _, _, err := e.s.Serve(e.ctx, e.cid, "order-999", ServeInput{DinerID: e.diner, MenuItemID: e.lunch}); err == nil {
 			t.Error("a counter meal took an order's key")
 		}

@@ -96,7 +96,7 @@ func (s *Store) Serve(ctx context.Context, cid int64, key string, in ServeInput)
 	switch {
 	case !validKey(key):
 		return nil, false, apperr.FieldMsg("idempotency_key", "meals.key_required")
-	case strings.HasPrefix(key, orderKeyPrefix):
+	case strings.HasPrefix(key, orderKeyPrefix), strings.HasPrefix(key, historyKeyPrefix):
 		return nil, false, apperr.FieldMsg("idempotency_key", "meals.terminal.key_reserved")
 	}
 	if err := in.check(); err != nil {
@@ -122,9 +122,13 @@ func (s *Store) Serve(ctx context.Context, cid int64, key string, in ServeInput)
 	return res.r, res.replayed, nil
 }
 
-// orderKeyPrefix starts the keys under which served online orders are recorded
-// (TransactionKey); a terminal may not use them.
-const orderKeyPrefix = "order-"
+// orderKeyPrefix and historyKeyPrefix start the keys under which served online orders
+// (TransactionKey) and loaded history (HistoryKey) are recorded; a terminal may not use them, or
+// a later load or fulfilment would take its meal for its own.
+const (
+	orderKeyPrefix   = "order-"
+	historyKeyPrefix = "hist-"
+)
 
 // replay reads the meal recorded under key, refusing it if it is not the meal asked for;
 // sql.ErrNoRows when there is none.
