@@ -38,6 +38,11 @@ func DinerStatuses() []string { return []string{DinerActive, DinerDeceased, Dine
 // serves a diner who left no more; the anti-fraud scan flags every meal recorded after the date
 // of death, including those served before the office learnt of it. Active again clears both
 // dates. The change is audited with the status before and after.
+//
+// Deceased or left also cancels, in the same transaction, the diner's orders for the date and
+// later days that are not served yet, refunding the paid ones whatever their cut-off (see
+// order_void.go): if a refund fails nothing is changed and the error says which order. Active
+// again brings no cancelled order back. VoidedOrders lists what was cancelled.
 func (s *Store) SetDinerStatus(ctx context.Context, p *auth.Principal, dinerID int64, version int, in DinerStatusInput) error {
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		d, err := scanDiner(tx.QueryRow(ctx, `SELECT `+dinerColumns+` FROM diners WHERE id = ?`, dinerID))
@@ -78,9 +83,20 @@ func (s *Store) SetDinerStatus(ctx context.Context, p *auth.Principal, dinerID i
 		if n, _ := res.RowsAffected(); n != 1 {
 			return apperr.Msg(apperr.Conflict, "meals.stale")
 		}
-		_, err = s.Audit.Append(ctx, tx, event(p, "meals.diner.status", "diner", dinerID, d.HomeRegion,
-			map[string]any{"before": d.Status, "before_on": oldOn.String(), "status": in.Status, "on": in.On.String(), "note": in.Note}))
-		return err
+		var voided []voidedOrder
+		if in.Status != DinerActive { // after the diners row is locked, so no order slips in
+			if voided, err = s.voidOrders(ctx, tx, dinerID, in.On); err != nil {
+				return err
+			}
+		}
+		detail := map[string]any{"before": d.Status, "before_on": oldOn.String(), "status": in.Status, "on": in.On.String(), "note": in.Note}
+		if len(voided) > 0 {
+			detail["cancelled_orders"] = voidedIDs(voided)
+		}
+		if _, err = s.Audit.Append(ctx, tx, event(p, "meals.diner.status", "diner", dinerID, d.HomeRegion, detail)); err != nil {
+			return err
+		}
+		return s.auditVoids(ctx, tx, p, in.Status, voided)
 	})
 }
 

@@ -35,8 +35,8 @@ type Store struct {
 	Payments PaymentProvider
 
 	// tokens and counter are the caches of the counter's hot path: terminal tokens (token.go),
-	// canteens and menu items (serve.go); lanes batch concurrent meals into shared transactions
-	// (serve.go). Their zero values are ready.
+	// canteens and menu items (serve_cache.go); lanes batch concurrent meals into shared transactions
+	// (serve_lanes.go). Their zero values are ready.
 	tokens  tokenCache
 	counter counterCache
 	lanes   serveLanes
