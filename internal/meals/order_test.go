@@ -460,7 +460,7 @@ func TestOneSubsidisedMealADay(t *testing.T) {
 			t.Fatalf("menu of the 6th %+v", menu)
 		}
 		// Note: the other direction (an order first, then a counter meal the same day) is the
-		X
+		// counter's to count: Serve counts live online orders (serve_statements.go).
 		e.clock.AdvanceDays(1)
 		if r, _ := e.serve(e.cid, e.lunch, rec.CardNo, "counter-2"); r.DinerPays != money.Yuan(12) {
 			t.Errorf("counter meal on a day with a subsidised online order: pays %v, want 12 yuan", r.DinerPays)
