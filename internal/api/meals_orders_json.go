@@ -36,6 +36,7 @@ type mealOrderJSON struct {
 	PaymentRef      string     `json:"payment_ref,omitempty"`
 	PaidAt          *time.Time `json:"paid_at,omitempty"`
 	CancelledAt     *time.Time `json:"cancelled_at,omitempty"`
+	CancelReason    string     `json:"cancel_reason,omitempty"`
 	TransactionID   int64      `json:"transaction_id,omitempty"`
 	Cutoff          time.Time  `json:"cutoff"`
 	Version         int        `json:"version"`
@@ -49,7 +50,7 @@ func toMealOrderJSON(o *meals.Order) mealOrderJSON {
 		AddressMasked: o.AddressMasked, PriceFen: int64(o.Price), DinerPaysFen: int64(o.DinerPays), CityFen: int64(o.City),
 		DistrictFen: int64(o.District), StreetFen: int64(o.Street), PolicyID: o.PolicyID, Rule: o.Rule, Reason: o.Reason,
 		OrderedBy: o.OrderedBy, Status: o.Status, PaymentProvider: o.PaymentProvider, PaymentRef: o.PaymentRef,
-		PaidAt: stamp(o.PaidAt), CancelledAt: stamp(o.CancelledAt), TransactionID: o.TransactionID, Cutoff: o.Cutoff,
+		PaidAt: stamp(o.PaidAt), CancelledAt: stamp(o.CancelledAt), CancelReason: o.CancelReason, TransactionID: o.TransactionID, Cutoff: o.Cutoff,
 		Version: o.Version, CreatedAt: o.CreatedAt}
 }
 

@@ -85,7 +85,7 @@ func (s *Store) SetDinerStatus(ctx context.Context, p *auth.Principal, dinerID i
 		}
 		var voided []voidedOrder
 		if in.Status != DinerActive { // after the diners row is locked, so no order slips in
-			if voided, err = s.voidOrders(ctx, tx, dinerID, in.On); err != nil {
+			if voided, err = s.voidOrders(ctx, tx, dinerID, in.On, "diner_"+in.Status); err != nil {
 				return err
 			}
 		}
@@ -96,7 +96,7 @@ func (s *Store) SetDinerStatus(ctx context.Context, p *auth.Principal, dinerID i
 		if _, err = s.Audit.Append(ctx, tx, event(p, "meals.diner.status", "diner", dinerID, d.HomeRegion, detail)); err != nil {
 			return err
 		}
-		return s.auditVoids(ctx, tx, p, in.Status, voided)
+		return s.auditVoids(ctx, tx, p, voided)
 	})
 }
 

@@ -41,6 +41,13 @@ const (
 	OrderServed    = "served"
 )
 
+// Why the office cancelled an order (Order.CancelReason): its diner died or left the programme
+// on or before the order's day (order_void.go).
+const (
+	CancelDinerDeceased = "diner_" + DinerDeceased
+	CancelDinerLeft     = "diner_" + DinerLeft
+)
+
 // OrderRules are the settings of online ordering. The values of DefaultOrderRules are project
 // defaults [D], not any city's rule.
 type OrderRules struct {
@@ -135,9 +142,12 @@ type Order struct {
 	PaymentRef      string
 	PaidAt          time.Time
 	CancelledAt     time.Time
-	TransactionID   int64 // the meal recorded when served, 0 before
-	Version         int
-	CreatedAt       time.Time
+	// CancelReason is why a cancelled order was: "" by the ordering side, else the diner's
+	// status whose recording cancelled it (CancelDinerDeceased, CancelDinerLeft).
+	CancelReason  string
+	TransactionID int64 // the meal recorded when served, 0 before
+	Version       int
+	CreatedAt     time.Time
 	// Cutoff is when ordering, paying and cancelling close for this meal.
 	Cutoff time.Time
 	// CanPay and CanCancel say what the orderer may still do, as of when the order was read.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/minzheng/minzheng/internal/apperr"
 	"github.com/minzheng/minzheng/internal/civil"
@@ -61,6 +62,16 @@ func (s *Store) Pay(ctx context.Context, o Orderer, id int64) (*Order, error) {
 		}
 		if !s.now().Before(ord.Cutoff) {
 			return apperr.Msg(apperr.Conflict, "meals.order.cutoff_passed", ord.Cutoff.In(civil.China).Format("01-02 15:04"))
+		}
+		// Recording a death or leaving cancels the open orders (order_void.go); this refuses an
+		// order that was left open by a status recorded before that, or by a status change that
+		// is waiting for this order's lock (it will then cancel and refund it).
+		var dinerStatus string
+		if err := tx.QueryRow(ctx, `SELECT status FROM diners WHERE id = ?`, ord.DinerID).Scan(&dinerStatus); err != nil {
+			return fmt.Errorf("pay order %d: %w", id, err)
+		}
+		if dinerStatus != DinerActive {
+			return apperr.Msg(apperr.Conflict, "meals.order.diner_inactive")
 		}
 		provider, ref := "", ""
 		if ord.DinerPays > 0 {

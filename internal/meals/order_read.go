@@ -16,7 +16,7 @@ import (
 // orderSelect reads orders with the names pages need; callers add WHERE and ORDER BY.
 const orderSelect = `SELECT o.id, o.diner_id, d.name, o.canteen_id, c.name, o.menu_item_id, m.name, o.meal_type, o.meal_day,
 	o.delivery, o.address_sealed, o.price_fen, o.diner_pays_fen, o.city_fen, o.district_fen, o.street_fen, o.policy_id,
-	o.rule, o.reason, o.ordered_by, o.status, o.payment_provider, o.payment_ref, o.paid_at, o.cancelled_at,
+	o.rule, o.reason, o.ordered_by, o.status, o.payment_provider, o.payment_ref, o.paid_at, o.cancelled_at, o.cancel_reason,
 	COALESCE(o.transaction_id, 0), o.version, o.created_at, c.cutoff_minutes, d.home_region, c.region_code
 	FROM meal_orders o JOIN diners d ON d.id = o.diner_id JOIN canteens c ON c.id = o.canteen_id
 	JOIN menu_items m ON m.id = o.menu_item_id`
@@ -31,7 +31,7 @@ func (s *Store) scanOrder(row interface{ Scan(...any) error }) (*Order, error) {
 	var cutoff int
 	if err := row.Scan(&o.ID, &o.DinerID, &o.DinerName, &o.CanteenID, &o.CanteenName, &o.MenuItemID, &o.ItemName,
 		&o.MealType, &o.Day, &o.Delivery, &o.addressSealed, &o.Price, &o.DinerPays, &o.City, &o.District, &o.Street,
-		&o.PolicyID, &o.Rule, &o.Reason, &o.OrderedBy, &o.Status, &o.PaymentProvider, &o.PaymentRef, &paid, &cancelled,
+		&o.PolicyID, &o.Rule, &o.Reason, &o.OrderedBy, &o.Status, &o.PaymentProvider, &o.PaymentRef, &paid, &cancelled, &o.CancelReason,
 		&o.TransactionID, &o.Version, &created, &cutoff, &o.homeRegion, &o.canteenRegion); err != nil {
 		return nil, err
 	}

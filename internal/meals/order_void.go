@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/apperr"
-	"github.com/minzheng/minzheng/internal/audit"
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/db"
@@ -33,21 +31,23 @@ import (
 //     no longer the store's refuses the change as Cancel refuses the cancellation: cancelling it
 //     without a refund would keep the diner's money silently.
 //   - Each cancelled order gets its own meals.order.cancel audit event, as Cancel writes, with the
-//     refund's reference and reason diner_deceased or diner_left; the status event lists the ids
-//     under cancelled_orders, which is what VoidedOrders reads back.
+//     refund's reference and the reason; the order keeps the reason (cancel_reason:
+//     CancelDinerDeceased or CancelDinerLeft), and the status event lists the ids under
+//     cancelled_orders.
 
 // voidedOrder is an order a status change cancelled, as it was before: its status and share say
 // what was refunded, refundRef the provider's reference ("" when nothing was).
 type voidedOrder struct {
 	order     *Order
 	refundRef string
+	reason    string
 }
 
 // voidOrders cancels diner dinerID's live, unserved orders for from and later days, refunding
 // the paid ones, and returns them in id order. The caller has taken the diner's row lock (its
 // UPDATE of diners) and written the new status, so no order can be placed for the diner meanwhile
 // (PlaceOrder locks the diner first) and any order placed before is seen here.
-func (s *Store) voidOrders(ctx context.Context, tx *db.Tx, dinerID int64, from civil.Date) ([]voidedOrder, error) {
+func (s *Store) voidOrders(ctx context.Context, tx *db.Tx, dinerID int64, from civil.Date, reason string) ([]voidedOrder, error) {
 	ids, err := lockOpenOrders(ctx, tx, dinerID, from)
 	if err != nil {
 		return nil, err
@@ -63,11 +63,11 @@ func (s *Store) voidOrders(ctx context.Context, tx *db.Tx, dinerID int64, from c
 		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE meal_orders SET status = ?, cancelled_at = ?, version = version + 1, updated_at = ?
-			WHERE id = ?`, OrderCancelled, now, now, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE meal_orders SET status = ?, cancelled_at = ?, cancel_reason = ?,
+			version = version + 1, updated_at = ? WHERE id = ?`, OrderCancelled, now, reason, now, id); err != nil {
 			return nil, fmt.Errorf("void order %d: %w", id, err)
 		}
-		out = append(out, voidedOrder{order: ord, refundRef: ref})
+		out = append(out, voidedOrder{order: ord, refundRef: ref, reason: reason})
 	}
 	return out, nil
 }
@@ -120,11 +120,11 @@ func (s *Store) refundVoided(ctx context.Context, ord *Order) (string, error) {
 // auditVoids appends one meals.order.cancel event per order a change to status cancelled, by p.
 // The caller appends them last, after every refund, so the audit chain's lock is not held while
 // a provider answers.
-func (s *Store) auditVoids(ctx context.Context, tx *db.Tx, p *auth.Principal, status string, voided []voidedOrder) error {
+func (s *Store) auditVoids(ctx context.Context, tx *db.Tx, p *auth.Principal, voided []voidedOrder) error {
 	for _, v := range voided {
 		_, err := s.Audit.Append(ctx, tx, event(p, "meals.order.cancel", "meal_order", v.order.ID, v.order.homeRegion,
 			map[string]any{"status_before": v.order.Status, "refund_fen": refunded(v.order), "refund_ref": v.refundRef,
-				"reason": "diner_" + status}))
+				"reason": v.reason}))
 		if err != nil {
 			return fmt.Errorf("audit voided order %d: %w", v.order.ID, err)
 		}
@@ -145,49 +145,23 @@ func voidedIDs(voided []voidedOrder) string {
 // lists them so staff see what recording the status undid.
 type VoidedOrder struct {
 	Order
-	// Because is the status whose recording cancelled the order: DinerDeceased or DinerLeft.
-	Because string
 	// Refunded is the diner's share given back: 0 for an order that was not paid.
 	Refunded money.Fen
 }
 
 // VoidedOrders lists, by day, the orders of diner dinerID that recording the diner's death or
-// leaving cancelled, for whoever reads the diner (Store.Diner). They are found through the status
-// events' cancelled_orders in the audit log, since an order does not store why it was cancelled.
+// leaving cancelled (their CancelReason says which), for whoever reads the diner (Store.Diner).
 func (s *Store) VoidedOrders(ctx context.Context, p *auth.Principal, dinerID int64) ([]VoidedOrder, error) {
 	if _, err := s.Diner(ctx, p, dinerID); err != nil {
 		return nil, err
 	}
-	recs, _, err := audit.Search(ctx, s.DB, audit.Filter{Action: "meals.diner.status", TargetType: "diner",
-		TargetID: itoa(dinerID), PerPage: audit.MaxPerPage})
-	if err != nil {
-		return nil, fmt.Errorf("voided orders of diner %d: %w", dinerID, err)
-	}
-	because := map[int64]string{}
-	var args []any
-	for _, r := range recs {
-		list, _ := r.Detail["cancelled_orders"].(string)
-		status, _ := r.Detail["status"].(string)
-		for _, field := range strings.Split(list, ",") {
-			id, err := strconv.ParseInt(field, 10, 64)
-			if err != nil || because[id] != "" {
-				continue
-			}
-			because[id] = status
-			args = append(args, id)
-		}
-	}
-	if len(args) == 0 {
-		return nil, nil
-	}
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
-	orders, err := s.listOrders(ctx, `o.diner_id = ? AND o.id IN (`+marks+`)`, append([]any{dinerID}, args...)...)
+	orders, err := s.listOrders(ctx, `o.diner_id = ? AND o.status = ? AND o.cancel_reason <> ''`, dinerID, OrderCancelled)
 	if err != nil {
 		return nil, fmt.Errorf("voided orders of diner %d: %w", dinerID, err)
 	}
 	out := make([]VoidedOrder, len(orders))
 	for i, o := range orders {
-		out[i] = VoidedOrder{Order: o, Because: because[o.ID]}
+		out[i] = VoidedOrder{Order: o}
 		if !o.PaidAt.IsZero() {
 			out[i].Refunded = o.DinerPays
 		}

@@ -126,7 +126,7 @@ func TestVoidOrdersOnDeath(t *testing.T) {
 			t.Errorf("status event %v", ev)
 		}
 		voided, err := e.s.VoidedOrders(e.ctx, e.officer, e.diner)
-		if err != nil || len(voided) != 2 || voided[0].ID != tomorrow.ID || voided[0].Because != DinerDeceased ||
+		if err != nil || len(voided) != 2 || voided[0].ID != tomorrow.ID || voided[0].CancelReason != CancelDinerDeceased ||
 			voided[0].Refunded != money.Yuan(6) || voided[1].ID != unpaid.ID || voided[1].Refunded != 0 {
 			t.Fatalf("voided orders %+v, %v", voided, err)
 		}
@@ -280,6 +280,31 @@ func TestVoidOrdersRace(t *testing.T) {
 		if err := d.QueryRow(e.ctx, `SELECT COUNT(*) FROM meal_orders WHERE diner_id = ? AND status <> ?`,
 			e.diner, OrderCancelled).Scan(&live); err != nil || live != 0 {
 			t.Fatalf("%d live orders after the death (%v)", live, err)
+		}
+	})
+}
+
+// TestPayRefusesInactiveDiner pays an order left open for a diner who was marked as having left
+// before open orders were cancelled with the status (a status written straight into the table, as
+// an older version stored it): Pay refuses it and charges nothing. An order the diner's relative
+// cancels carries no office reason.
+func TestPayRefusesInactiveDiner(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newOrderEnv(t, d)
+		open := e.place(e.daughter, e.lunchOn(day(2024, 3, 7)))
+		mine := e.place(e.daughter, e.lunchOn(day(2024, 3, 8)))
+		if got, err := e.s.Cancel(e.ctx, e.daughter, mine.ID); err != nil || got.Status != OrderCancelled || got.CancelReason != "" {
+			t.Fatalf("cancelled by the relative: %+v, %v", got, err)
+		}
+		if _, err := e.d.Exec(e.ctx, `UPDATE diners SET status = ?, left_on = ? WHERE id = ?`, DinerLeft, "2024-03-05", e.diner); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.s.Pay(e.ctx, e.daughter, open.ID)
+		if apperr.As(err).Code != "meals.order.diner_inactive" {
+			t.Fatalf("pay for a diner who left: %v", err)
+		}
+		if len(e.pay.charges) != 0 || e.orderStatus(open.ID) != OrderPlaced {
+			t.Errorf("charges %+v, status %s", e.pay.charges, e.orderStatus(open.ID))
 		}
 	})
 }

@@ -343,6 +343,24 @@ func TestMealOrderPhonePayAndCancel(t *testing.T) {
 			strings.Contains(p.body, "取消这一餐，退回") {
 			t.Fatalf("after cancelling:\n%s", p.body)
 		}
+		// The office records her death on the 5th: the lunch still ordered for the 8th is cancelled
+		// with it, and her list says the community cancelled it.
+		sys := auth.System()
+		if _, err := o.store.PlaceOrder(o.ctx, meals.ByStaff(sys), meals.OrderInput{DinerID: o.diner, CanteenID: o.cid,
+			MenuItemID: o.lunch, Day: civil.Date{Year: 2024, Month: 3, Day: 8}}); err != nil {
+			t.Fatal(err)
+		}
+		dn, err := o.store.Diner(o.ctx, sys, o.diner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.store.SetDinerStatus(o.ctx, sys, o.diner, dn.Version, meals.DinerStatusInput{Status: meals.DinerDeceased,
+			On: civil.Date{Year: 2024, Month: 3, Day: 5}, Note: "家属到社区告知"}); err != nil {
+			t.Fatal(err)
+		}
+		if p := o.do(c, "", "/m/meals/orders", nil); strings.Count(p.body, "老人已故，由社区取消") != 1 {
+			t.Fatalf("after her death was recorded:\n%s", p.body)
+		}
 		// An anonymous POST goes to sign in, and nothing is done.
 		if p := o.do(client(), "", orderPath+"/cancel", url.Values{}); p.status != http.StatusSeeOther ||
 			!strings.HasPrefix(p.location, "/apply/signin?") {
