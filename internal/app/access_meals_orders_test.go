@@ -29,11 +29,7 @@ var mealOrderTargetsOf sync.Map
 // calls both itself.
 func makeMealOrderTargets(t *testing.T, m *Main, community string) mealOrderTargets {
 	t.Helper()
-	v, ok := mealStaffTargetsOf.Load(community)
-	mt, _ := v.(mealStaffTargets)
-	if !ok {
-		mt = makeMealStaffTargets(t, m, community)
-	}
+	mt := mealStaffTargetsIn(t, m, community)
 	day := civil.Today(m.Now()).AddDays(1)
 	o, err := m.svc.meals.PlaceOrder(context.Background(), meals.ByStaff(auth.System()), meals.OrderInput{DinerID: mt.diner,
 		CanteenID: mt.canteen, MenuItemID: mt.item, Day: day})

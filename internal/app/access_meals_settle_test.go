@@ -7,15 +7,11 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/minzheng/minzheng/internal/auth"
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/db"
-	"github.com/minzheng/minzheng/internal/idcard"
-	"github.com/minzheng/minzheng/internal/meals"
-	"github.com/minzheng/minzheng/internal/money"
 )
 
 // mealSettleTargets are the settlement records of an access target's community: last month's
@@ -28,55 +24,21 @@ type mealSettleTargets struct {
 // target's community (userScope), as the payout and monitor cases do.
 var mealSettleTargetsOf sync.Map
 
-// mealSettleSeq makes each target diner's ID number unique within a test binary.
-var mealSettleSeq atomic.Int64
-
-// makeMealSettleTargets makes last month's draft settlement of a canteen in community. The
-// canteen is the demo canteen operator's (login canteen) when that one stands in community,
-// else a new one, which becomes the operator's when the operator's scope holds community — the
-// convention of the staff pages' targets (access_meals_staff_test.go), so that both find the
-// operator at a canteen of theirs whichever runs first.
+// makeMealSettleTargets makes last month's draft settlement, with one subsidised lunch, of the
+// canteen and for the diner of community's staff targets (mealStaffTargetsIn), so that the canteen
+// operator is at a canteen of theirs here as on the staff pages.
 func makeMealSettleTargets(t *testing.T, m *Main, community string) mealSettleTargets {
 	t.Helper()
 	ctx := context.Background()
 	sys := auth.System()
-	var opScope string
-	var opOrg int64
-	if err := m.DB.QueryRow(ctx, `SELECT scope, org_id FROM users WHERE login = 'canteen'`).Scan(&opScope, &opOrg); err != nil {
-		t.Fatal(err)
-	}
-	var mt mealSettleTargets
-	if c, err := m.svc.meals.Canteen(ctx, sys, opOrg); err == nil && c.RegionCode == community {
-		mt.canteen = c.ID
-	} else {
-		id, err := m.svc.meals.CreateCanteen(ctx, sys, meals.CanteenInput{Name: "结算访问测试食堂" + community[9:], Operator: "测试运营",
-			Address: "测试路3号", RegionCode: community, Capacity: 100})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mt.canteen = id
-		if strings.HasPrefix(community, opScope) {
-			if _, err := m.DB.Exec(ctx, `UPDATE users SET org_id = ? WHERE login = 'canteen'`, id); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	item, err := m.svc.meals.AddMenuItem(ctx, sys, mt.canteen, meals.MenuItem{Name: "结算测试套餐", MealType: meals.Lunch, Price: money.Yuan(12)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	seq := int(mealSettleSeq.Add(1))
-	reg, err := m.svc.meals.RegisterDiner(ctx, sys, meals.DinerInput{Name: "结算老人", HomeRegion: community,
-		IDNumber: string(idcard.Synthesize("370196", civil.Date{Year: 1951, Month: 4, Day: 1 + seq%28}, seq%1000))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	staff := mealStaffTargetsIn(t, m, community)
+	mt := mealSettleTargets{canteen: staff.canteen}
 	last := civil.MonthOf(civil.Today(m.Now())).Prev()
-	err = m.DB.InTx(ctx, func(tx *db.Tx) error {
+	err := m.DB.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO meal_transactions (canteen_id, diner_id, menu_item_id, region_code, meal_type, served_on,
 			price_fen, diner_pays_fen, city_fen, district_fen, street_fen, channel, status, idempotency_key, created_at)
-			SELECT ?, id, ?, ?, 'lunch', ?, 1200, 600, 300, 300, 0, 'counter', 'served', ?, ? FROM diners WHERE card_no = ?`,
-			mt.canteen, item, community, last.FirstDay().String(), fmt.Sprint("settle-access-", seq), db.FormatTime(m.Now()), reg.CardNo)
+			VALUES (?, ?, ?, ?, 'lunch', ?, 1200, 600, 300, 300, 0, 'counter', 'served', ?, ?)`,
+			mt.canteen, staff.diner, staff.item, community, last.FirstDay().String(), fmt.Sprint("settle-access-", staff.diner), db.FormatTime(m.Now()))
 		return err
 	})
 	if err != nil {
@@ -212,7 +174,7 @@ func TestMealSettlementsAPI(t *testing.T) {
 	meal, _ := v["meals"].([]any)
 	target := false
 	for _, x := range meal {
-		target = target || x.(map[string]any)["diner_name"] == "结**人"
+		target = target || x.(map[string]any)["diner_name"] == "访**人"
 		if x.(map[string]any)["ledger_transaction_id"] == nil {
 			t.Fatalf("statement meal not posted: %v", x)
 		}

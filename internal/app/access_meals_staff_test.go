@@ -18,6 +18,7 @@ import (
 // mealStaffTargets are the 老年助餐 records of an access target's community: a canteen with a
 // menu item and a terminal token, and a diner with a linked relative.
 type mealStaffTargets struct {
+	main                 *Main // whose database holds them
 	canteen, item, token int64
 	diner, relative      int64
 }
@@ -43,7 +44,7 @@ func makeMealStaffTargets(t *testing.T, m *Main, community string) mealStaffTarg
 	if err := m.DB.QueryRow(ctx, `SELECT scope, org_id FROM users WHERE login = 'canteen'`).Scan(&opScope, &opOrg); err != nil {
 		t.Fatal(err)
 	}
-	var mt mealStaffTargets
+	mt := mealStaffTargets{main: m}
 	if c, err := m.svc.meals.Canteen(ctx, sys, opOrg); err == nil && c.RegionCode == community {
 		mt.canteen = c.ID
 	} else {
@@ -80,6 +81,18 @@ func makeMealStaffTargets(t *testing.T, m *Main, community string) mealStaffTarg
 	}
 	mealStaffTargetsOf.Store(community, mt)
 	return mt
+}
+
+// mealStaffTargetsIn is the meal records of community in m's database: those made there already
+// (the order and settlement targets are made at the same canteen, for the same diner), else new
+// ones. Records of another test's database are never reused, though the map keeps them by
+// community.
+func mealStaffTargetsIn(t *testing.T, m *Main, community string) mealStaffTargets {
+	t.Helper()
+	if v, ok := mealStaffTargetsOf.Load(community); ok && v.(mealStaffTargets).main == m {
+		return v.(mealStaffTargets)
+	}
+	return makeMealStaffTargets(t, m, community)
 }
 
 // targetMealStaff is the meal records of the target that the route cases name.

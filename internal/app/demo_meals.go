@@ -1,10 +1,13 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/minzheng/minzheng/internal/auth"
@@ -17,9 +20,10 @@ import (
 
 // The demo city's meal assistance (issue 9: "the demo city has canteens in every district with a
 // month of realistic transactions"). Everything is made through the meals store's own API —
-// CreateCanteen, AddMenuItem, RegisterDiner, AddRelative, RecordHistory — so each row is what the
-// office and the counter would have produced; canteens and diners are registered by a store whose
-// clock stands the day before the month of meals, so the statistics count them as registered.
+// CreateCanteen, AddMenuItem, RegisterDiner, AddRelative, RecordHistory, and for online orders
+// PlaceOrder, Pay, Fulfil and Cancel — so each row is what the office, the counter, the phone page
+// and the kitchen would have produced; canteens and diners are registered by a store whose clock
+// stands the day before the month of meals, so the statistics count them as registered.
 //
 //   - Canteens: 4–8 in every district of Qingdao, in communities of different streets, with
 //     operators, addresses, coordinates, capacity, opening days (a quarter Monday to Friday) and
@@ -35,11 +39,17 @@ import (
 //     dinners, fewer at weekends, some ordered online, at times of day a canteen serves them.
 //     Planted for the anti-fraud checks: a diner eating lunch at two canteens ten minutes apart, a
 //     lunch on a day the canteen is closed, a diner who died still eating, and a canteen whose
-//     volume triples on one day. The scan of the anti-fraud rules then runs over the month.
+//     volume triples on one day.
+//   - Online orders: a few lunches a week at every canteen, ordered by a linked relative signed in
+//     by phone or by the street officer, delivered to 失能 diners where the canteen delivers, paid,
+//     and served by the canteen (a few cancelled before the cut-off instead), on days the diner
+//     ate nothing else; and for today and tomorrow a few paid orders still to serve, at canteen 1
+//     among others. The scan of the anti-fraud rules then runs over the month.
 //
 // The step runs once: a database with a canteen has had it (a second start adds nothing). It is
 // deterministic for a seed and a day. The canteens are made in demo_meals_canteens.go, the
-// diners in demo_meals_diners.go, the month of meals in demo_meals_history.go.
+// diners in demo_meals_diners.go, the month of meals in demo_meals_history.go, the online orders
+// in demo_meals_orders.go.
 
 // Sizes of the demo's meal assistance.
 const (
@@ -63,7 +73,9 @@ func (m *Main) demoMeals(ctx context.Context) error {
 	}
 	if rep.Canteens > 0 {
 		m.Logger.Info("generated demo meals", "canteens", rep.Canteens, "diners", rep.Diners, "relatives", rep.Relatives,
-			"meals", rep.Meals, "flags", rep.Flags, "seconds", time.Since(start).Seconds())
+			"meals", rep.Meals, "orders", rep.Orders.Placed, "orders_served", rep.Orders.Served,
+			"orders_delivered", rep.Orders.Delivered, "orders_cancelled", rep.Orders.Cancelled, "orders_open", rep.Orders.Open,
+			"flags", rep.Flags, "seconds", time.Since(start).Seconds())
 	}
 	return nil
 }
@@ -71,6 +83,13 @@ func (m *Main) demoMeals(ctx context.Context) error {
 // demoMealsReport counts what the step made.
 type demoMealsReport struct {
 	Canteens, Diners, Relatives, Meals, Flags int
+	Orders                                    demoOrdersReport
+}
+
+// demoOrdersReport counts the online orders made: placed in all; of them served (and of those
+// delivered), cancelled, and paid and still to serve today or tomorrow.
+type demoOrdersReport struct {
+	Placed, Served, Delivered, Cancelled, Open int
 }
 
 // generateDemoMeals makes the demo's meal assistance when the database has no canteen yet.
@@ -105,6 +124,9 @@ func generateDemoMeals(ctx context.Context, svc *services, seed uint64, househol
 	if rep.Meals, err = g.recordMeals(); err != nil {
 		return rep, err
 	}
+	if rep.Orders, err = g.makeOrders(); err != nil {
+		return rep, fmt.Errorf("demo online orders: %w", err)
+	}
 	rep.Canteens, rep.Diners = len(g.canteens), len(g.diners)
 	// The anti-fraud rules run over the month, so the planted cases wait in the review queue.
 	fr, err := svc.meals.ScanFraud(ctx, from, today.AddDays(-1))
@@ -130,13 +152,17 @@ type demoMealsGen struct {
 	canteens   []*demoCanteen
 	byDistrict map[string][]*demoCanteen
 	diners     []*demoDiner
+	// eaten are the diner-days with a meal in the drawn month, planted what plant planted: the
+	// online orders keep clear of both.
+	eaten   map[demoDinerDay]bool
+	planted demoMealAnomalies
 }
 
 // storeAt is the meals store with its clock standing at t, for what the office did on a past day.
 func (g *demoMealsGen) storeAt(t time.Time) *meals.Store {
 	s := g.svc.meals
 	return &meals.Store{DB: s.DB, Keys: s.Keys, Audit: s.Audit, Registry: s.Registry, Policies: s.Policies,
-		Calendar: s.Calendar, Payments: s.Payments, Now: func() time.Time { return t }}
+		Calendar: s.Calendar, Orders: s.Orders, Payments: s.Payments, Now: func() time.Time { return t }}
 }
 
 // demoCanteen is a canteen as the generation uses it.
@@ -159,4 +185,101 @@ type demoDiner struct {
 	attend   float64
 	online   bool
 	relative *registry.PersonInput
+}
+
+// Who acts in the demo's meals. The demo's users do not exist yet when the step runs (synth.Users
+// comes after), so staff are principals named like them, as demo_cases.go names its crews, and a
+// relative signs in as the public does, by phone and code.
+
+// signIn signs the holder of phone in at t, by the code the citizen service sends, and returns
+// their citizen id. There is no client, so no address: the sign-in's throttle by address counts
+// every demo sign-in together (30 an hour), which the relatives' spread-out orders stay under.
+func (g *demoMealsGen) signIn(phone string, t time.Time) (int64, error) {
+	var phoneBox demoPhone
+	s := *g.svc.citizens
+	now := t
+	s.Sender, s.Now = &phoneBox, func() time.Time { return now }
+	if err := s.RequestCode(g.ctx, phone, ""); err != nil {
+		return 0, err
+	}
+	now = t.Add(time.Minute) // read and typed in
+	_, c, err := s.Verify(g.ctx, phone, phoneBox.code, "")
+	if err != nil {
+		return 0, err
+	}
+	return c.ID, nil
+}
+
+// demoPhone is a relative's phone in the demo: it receives the sign-in code.
+type demoPhone struct{ code string }
+
+// Send keeps the code, as the phone shows it.
+func (p *demoPhone) Send(_ context.Context, _, code string) error {
+	p.code = code
+	return nil
+}
+
+// linkedDiners are the diners with a relative linked. The store lists one diner's relatives
+// (Relatives), not the diners who have one, and asking it for each of two thousand diners costs
+// a second of the demo's start: one read of the links' diner ids stands for it.
+func (g *demoMealsGen) linkedDiners() (map[int64]bool, error) {
+	rows, err := g.svc.db.Query(g.ctx, `SELECT DISTINCT diner_id FROM diner_relatives`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// demoStreetOfficer is the street officer of street, named as demo_cases.go names them.
+func demoStreetOfficer(street string) *auth.Principal {
+	login := "demo.street." + street
+	switch street {
+	case demoStreet:
+		login = "zhonghan"
+	case demoOtherStreet:
+		login = "badaguan"
+	}
+	return &auth.Principal{Login: login, Role: auth.StreetOfficer, Scope: region.Scope(street)}
+}
+
+// demoOperator is the operator of canteen c: for canteen 1 the demo's "canteen" user.
+func demoOperator(c *demoCanteen) *auth.Principal {
+	login := fmt.Sprintf("demo.canteen.%d", c.ID)
+	if c.ID == 1 {
+		login = "canteen"
+	}
+	return &auth.Principal{Login: login, Role: auth.CanteenOperator, Scope: region.Scope(c.RegionCode[:9]), OrgID: c.ID}
+}
+
+// demoSideBySide calls do(0) … do(n-1) on workers goroutines and returns the first error; after
+// one, the calls not yet started are left out.
+func demoSideBySide(n, workers int, do func(i int) error) error {
+	var next atomic.Int64
+	var mu sync.Mutex
+	var first error
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				if err := do(i); err != nil {
+					mu.Lock()
+					first = cmp.Or(first, err)
+					mu.Unlock()
+					next.Store(int64(n))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
 }

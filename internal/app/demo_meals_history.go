@@ -8,7 +8,15 @@ import (
 )
 
 // The demo's month of meals: drawn day by day for every diner, with the anomalies the
-// anti-fraud checks must find planted among them, and recorded as history.
+// anti-fraud checks must find planted among them, and recorded as history. The diner-days with a
+// meal and the planted anomalies are kept for the online orders (demo_meals_orders.go), which
+// take only days a diner ate nothing and stay clear of what was planted.
+
+// demoDinerDay is one diner on one day.
+type demoDinerDay struct {
+	diner int64
+	day   civil.Date
+}
 
 // demoMealKey finds a diner's meal of a type on a day among the drawn meals.
 type demoMealKey struct {
@@ -17,9 +25,20 @@ type demoMealKey struct {
 	kind  string
 }
 
+// demoMealAnomalies is what plant planted that the online orders keep clear of: the diner who
+// dies and the day, and the canteen whose lunches triple on spike (nil when nothing was planted:
+// a month too short, or too few canteens in the district).
+type demoMealAnomalies struct {
+	dead  *demoDiner
+	died  civil.Date
+	busy  *demoCanteen
+	spike civil.Date
+}
+
 // recordMeals draws the month's meals, plants the anomalies, and records them as history: all of
 // them up to the planted death, then — the diner marked deceased, on that day — what the diner
-// still ate after it, which the pricing flags as it would at the counter.
+// still ate after it, which the pricing flags as it would at the counter. It keeps in g the
+// diner-days with a meal and what was planted.
 func (g *demoMealsGen) recordMeals() (int, error) {
 	yesterday := g.today.AddDays(-1)
 	if len(g.diners) == 0 || yesterday.Before(g.from) {
@@ -31,9 +50,12 @@ func (g *demoMealsGen) recordMeals() (int, error) {
 			all = g.day(all, diner, d)
 		}
 	}
-	all, dead, died := g.plant(all, yesterday)
+	all, g.planted = g.plant(all, yesterday)
+	dead, died := g.planted.dead, g.planted.died
+	g.eaten = make(map[demoDinerDay]bool, len(all))
 	var before, after []meals.HistoricMeal
 	for _, m := range all {
+		g.eaten[demoDinerDay{m.DinerID, civil.Today(m.At)}] = true
 		if dead != nil && m.DinerID == dead.id && civil.Today(m.At).After(died) {
 			after = append(after, m)
 		} else {
@@ -121,9 +143,9 @@ func (g *demoMealsGen) day(out []meals.HistoricMeal, diner *demoDiner, d civil.D
 	return out
 }
 
-// plant adds the anomalies the anti-fraud checks must find, and returns the diner who dies and
-// the day they die (nil when the month is too short for it).
-func (g *demoMealsGen) plant(all []meals.HistoricMeal, last civil.Date) ([]meals.HistoricMeal, *demoDiner, civil.Date) {
+// plant adds the anomalies the anti-fraud checks must find, and returns what the orders must
+// keep clear of.
+func (g *demoMealsGen) plant(all []meals.HistoricMeal, last civil.Date) ([]meals.HistoricMeal, demoMealAnomalies) {
 	lunches := map[demoMealKey]int{}
 	items := map[int64]string{}
 	for _, c := range g.canteens {
@@ -138,7 +160,7 @@ func (g *demoMealsGen) plant(all []meals.HistoricMeal, last civil.Date) ([]meals
 	}
 	laoshan := g.byDistrict[demoStreet[:6]]
 	if len(laoshan) < 2 || last.Before(g.from.AddDays(14)) {
-		return all, nil, civil.Date{}
+		return all, demoMealAnomalies{}
 	}
 	home, busy := laoshan[0], laoshan[1]
 	weekday := func(d civil.Date) civil.Date {
@@ -199,11 +221,12 @@ func (g *demoMealsGen) plant(all []meals.HistoricMeal, last civil.Date) ([]meals
 		}
 	}
 	// 4. A regular of another district who dies halfway through and is still served.
-	died := g.from.AddDays(17)
+	planted := demoMealAnomalies{busy: busy, spike: spike}
 	for _, d := range g.diners {
 		if d.home[:6] != demoStreet[:6] && d.attend >= 0.85 && !d.online && d.canteen.OpenDays == "1111111" {
-			return all, d, died
+			planted.dead, planted.died = d, g.from.AddDays(17)
+			break
 		}
 	}
-	return all, nil, civil.Date{}
+	return all, planted
 }

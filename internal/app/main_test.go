@@ -17,7 +17,8 @@ import (
 	"github.com/minzheng/minzheng/internal/db/dbtest"
 )
 
-// startDemo runs a whole demo server on :0 with a temporary data folder (or the given DSN).
+// startDemo runs a whole demo server on :0 with a temporary data folder (or the given DSN). On
+// SQLite the folder is a copy of the city this test binary generated once (demo_template_test.go).
 func startDemo(t *testing.T, dsn string) *Main {
 	t.Helper()
 	m := NewMain()
@@ -27,6 +28,9 @@ func startDemo(t *testing.T, dsn string) *Main {
 	m.Config.Addr = "127.0.0.1:0"
 	m.Config.DataDir = t.TempDir()
 	m.Config.DB = dsn
+	if dsn == "" {
+		copyDemoDir(t, m.Config.DataDir)
+	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("run: %v", err)
 	}
