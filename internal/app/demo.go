@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,11 +11,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/minzheng/minzheng/internal/msg"
-	"github.com/minzheng/minzheng/internal/synth"
-
+	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/config"
 	"github.com/minzheng/minzheng/internal/db"
+	"github.com/minzheng/minzheng/internal/meals"
+	"github.com/minzheng/minzheng/internal/msg"
+	"github.com/minzheng/minzheng/internal/synth"
 )
 
 // resetDemo deletes the demo's SQLite database (and its WAL files) so the city is generated again.
@@ -48,6 +50,11 @@ Minzheng demo city is running: %s
 		rows = append(rows, []string{msg.Default().T(l.Role.MessageKey()), l.Where, l.Login, secret})
 	}
 	printColumns(m.Stdout, rows)
+	if phone := demoRelativePhone(context.Background(), m); phone != "" {
+		fmt.Fprintf(m.Stdout, `
+亲属代订餐 relatives' meal orders: %s/m/meals — 手机号 phone %s, 验证码见日志 (the code is in the log)
+`, m.URL(), phone)
+	}
 	fmt.Fprintf(m.Stdout, `
 数据目录 data folder: %s
 数据库 database: %s
@@ -122,4 +129,25 @@ func loadDemoLogins(cfg config.Config) ([]synth.Login, error) {
 		return nil, fmt.Errorf("%s: %w", demoLoginsPath(cfg), err)
 	}
 	return logins, nil
+}
+
+// demoRelativePhone is the phone of a relative linked to a diner with a paid order still to serve
+// at the demo canteen operator's canteen, so that whoever tries the demo can sign in on the phone
+// pages as a relative and find orders to look at and cancel; "" when there is none (or on error,
+// which only loses the hint).
+func demoRelativePhone(ctx context.Context, m *Main) string {
+	var sealed string
+	err := m.DB.QueryRow(ctx, `SELECT r.phone_sealed FROM diner_relatives r
+		JOIN meal_orders o ON o.diner_id = r.diner_id
+		JOIN users u ON u.login = 'canteen' AND u.org_id = o.canteen_id
+		WHERE o.status = ? AND o.meal_day >= ? ORDER BY o.meal_day, r.id LIMIT 1`,
+		meals.OrderPaid, civil.Today(m.Now())).Scan(&sealed)
+	if err != nil {
+		return ""
+	}
+	phone, err := m.svc.keys.Open(sealed, meals.RelativePhoneField)
+	if err != nil {
+		return ""
+	}
+	return phone
 }
