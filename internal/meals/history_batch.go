@@ -24,7 +24,7 @@ func insertHistory(ctx context.Context, tx *db.Tx, meals []histMeal) (int, error
 		chunk := meals[start:min(start+historyBatch, len(meals))]
 		args := make([]any, 0, len(chunk)*18)
 		for _, pm := range chunk {
-			by := histSources(pm.q.Shares)
+			by := splitShares(pm.q)
 			args = append(args, pm.c.ID, pm.diner, pm.item.ID, pm.c.RegionCode, pm.item.MealType, pm.day.String(),
 				int64(pm.q.Price), int64(pm.q.DinerPays), by[0], by[1], by[2], pm.q.PolicyID, pm.q.Rule, pm.q.Reason,
 				joinList(pm.q.Flags), pm.m.Channel, pm.key, db.FormatTime(pm.m.At))
@@ -43,22 +43,6 @@ func insertHistory(ctx context.Context, tx *db.Tx, meals []histMeal) (int, error
 		n += int(k)
 	}
 	return n, nil
-}
-
-// histSources adds up a quote's shares per funding source: city, district, street.
-func histSources(shares []Share) [3]int64 {
-	var by [3]int64
-	for _, sh := range shares {
-		switch sh.Source {
-		case SourceCity:
-			by[0] += int64(sh.Amount)
-		case SourceDistrict:
-			by[1] += int64(sh.Amount)
-		case SourceStreet:
-			by[2] += int64(sh.Amount)
-		}
-	}
-	return by
 }
 
 // histByIDs reads the rows of ids (each once, in chunks) with query + " WHERE id IN (…)" + suffix,

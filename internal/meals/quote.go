@@ -145,3 +145,19 @@ func atHome(source, home, canteen string) bool {
 	}
 	return len(home) >= n && len(canteen) >= n && home[:n] == canteen[:n]
 }
+
+// splitShares adds a quote's shares up per funding source: city, district, street.
+func splitShares(q Quote) [3]int64 {
+	var by [3]int64
+	for _, sh := range q.Shares {
+		switch sh.Source {
+		case SourceCity:
+			by[0] += int64(sh.Amount)
+		case SourceDistrict:
+			by[1] += int64(sh.Amount)
+		case SourceStreet:
+			by[2] += int64(sh.Amount)
+		}
+	}
+	return by
+}

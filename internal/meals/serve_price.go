@@ -2,6 +2,7 @@ package meals
 
 import (
 	"github.com/minzheng/minzheng/internal/civil"
+	"github.com/minzheng/minzheng/internal/money"
 	"github.com/minzheng/minzheng/internal/msg"
 	"github.com/minzheng/minzheng/internal/pii"
 )
@@ -23,16 +24,8 @@ func (s *Store) receipt(d *DinerRecord, c *Canteen, item *MenuItem, day civil.Da
 	r := &Receipt{CanteenID: c.ID, DinerID: d.ID, DinerName: pii.MaskName(d.Name), CardNo: d.CardNo, MenuItemID: item.ID,
 		ItemName: item.Name, MealType: item.MealType, ServedOn: day, Price: q.Price, DinerPays: q.DinerPays,
 		PolicyID: q.PolicyID, Rule: q.Rule, Reason: q.Reason, Flags: splitList(joinList(q.Flags)), Channel: ChannelCounter}
-	for _, sh := range q.Shares {
-		switch sh.Source {
-		case SourceCity:
-			r.City += sh.Amount
-		case SourceDistrict:
-			r.District += sh.Amount
-		case SourceStreet:
-			r.Street += sh.Amount
-		}
-	}
+	by := splitShares(q)
+	r.City, r.District, r.Street = money.Fen(by[0]), money.Fen(by[1]), money.Fen(by[2])
 	return r
 }
 
