@@ -161,7 +161,7 @@ type demoMealsGen struct {
 // storeAt is the meals store with its clock standing at t, for what the office did on a past day.
 func (g *demoMealsGen) storeAt(t time.Time) *meals.Store {
 	s := g.svc.meals
-	return &meals.Store{DB: s.DB, Keys: s.Keys, Audit: s.Audit, Registry: s.Registry, Policies: s.Policies,
+	return &meals.Store{DB: s.DB, Keys: s.Keys, Audit: s.Audit, Registry: s.Registry, Policies: s.Policies, Params: s.Params,
 		Calendar: s.Calendar, Orders: s.Orders, Payments: s.Payments, Now: func() time.Time { return t }}
 }
 

@@ -97,7 +97,7 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		cases:    cases,
 		payout:   pay,
 		monitor:  mon,
-		meals:    &meals.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Policies: meals.DefaultPolicies(), Now: now},
+		meals:    &meals.Store{DB: d, Keys: keys, Audit: log, Registry: reg, Policies: meals.DefaultPolicies(), Params: params, Now: now},
 		citizens: &citizen.Service{DB: d, Keys: keys, Audit: log, Sender: citizen.LogSender{Log: logger}, Now: now},
 		keysPath: cfg.KeysPath()}, nil
 }

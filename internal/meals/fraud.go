@@ -1,21 +1,27 @@
 package meals
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/minzheng/minzheng/internal/policy"
 )
 
 // Anti-fraud checks.
 //
 // Each check is a rule of fraud_rules.json: an id, a Chinese title, the kind of test it runs and
-// its thresholds. The thresholds are the project's defaults [D], labelled as such and named like
-// policy parameters (meals.fraud.*): the meals store has no policy-parameter store, so they live
-// in the rules file rather than in params.csv; ScanFraudWith takes rules with other values, which
-// is how an installation (or its scheduled job) sets its own. A rule that fires on a meal
-// writes one meal_flags row per meal and rule, with its evidence — what the rule saw — as JSON.
-// An open or confirmed flag holds the meal back from settlement; a cleared one lets it through.
+// the names (with Chinese labels) of its thresholds. The thresholds themselves are policy
+// parameters (meals.fraud.*), effective-dated and region-scoped like every other figure: the
+// shipped values are project defaults [D] in policy/data/params.csv, and an administrator changes
+// them, for the city or one district from a given day, on the parameter pages without a release.
+// A scan resolves each threshold for the day of the meal and the region of its canteen
+// (fraud_params.go). A rule that fires on a meal writes one meal_flags row per meal and rule,
+// with its evidence — what the rule saw, the thresholds that applied included — as JSON. An open
+// or confirmed flag holds the meal back from settlement; a cleared one lets it through.
 
 // Rule kinds: the test a fraud rule runs.
 const (
@@ -55,25 +61,28 @@ type FraudRule struct {
 	DeathFields  []string `json:"death_fields,omitempty"`
 }
 
-// FraudParam is a threshold of a rule. Default marks a project default [D] rather than a value
-// taken from a regulation.
+// FraudParam names a threshold of a rule: the policy parameter that holds its values and the
+// Chinese label pages show beside it. The values are not here: they are in the parameter set.
 type FraudParam struct {
-	Name    string `json:"name"`
-	Label   string `json:"label"`
-	Value   int64  `json:"value"`
-	Unit    string `json:"unit"`
-	Default bool   `json:"default"`
+	Name  string `json:"name"`
+	Label string `json:"label"`
 }
 
-// Param is the value of the rule's parameter whose name ends in "."+short; ok is false when
-// the rule has none.
-func (r *FraudRule) Param(short string) (int64, bool) {
+// ParamName is the name of the rule's parameter whose name ends in "."+short (the threshold
+// called short by the rule's kind); ok is false when the rule declares none.
+func (r *FraudRule) ParamName(short string) (string, bool) {
+	p, ok := r.param(short)
+	return p.Name, ok
+}
+
+// param is the rule's parameter called short by its kind, with its label for messages.
+func (r *FraudRule) param(short string) (FraudParam, bool) {
 	for _, p := range r.Params {
-		if len(p.Name) > len(short) && p.Name[len(p.Name)-len(short)-1:] == "."+short {
-			return p.Value, true
+		if strings.HasSuffix(p.Name, "."+short) && len(p.Name) > len(short)+1 {
+			return p, true
 		}
 	}
-	return 0, false
+	return FraudParam{}, false
 }
 
 //go:embed fraud_rules.json
@@ -101,15 +110,20 @@ func FraudRuleByID(id string) (FraudRule, bool) {
 	return FraudRule{}, false
 }
 
+// mustFraudRules reads the embedded rules file and checks that the shipped parameter file holds
+// every threshold it names; either failing is a broken build, which TestFraudRulesFile rules out.
 func mustFraudRules(data []byte) []FraudRule {
 	rules, err := parseFraudRules(data)
+	if err == nil {
+		err = checkFraudParamsKnown(rules, policy.Default(), "policy/data/params.csv")
+	}
 	if err != nil {
 		panic(err)
 	}
 	return rules
 }
 
-// fraudRequiredParams are the thresholds each kind reads.
+// fraudRequiredParams are the thresholds each kind reads, by short name.
 var fraudRequiredParams = map[string][]string{
 	KindDailyCap:    {"max_meals", "max_subsidised"},
 	KindDeceased:    nil,
@@ -118,12 +132,15 @@ var fraudRequiredParams = map[string][]string{
 	KindClosedDay:   nil,
 }
 
-// parseFraudRules reads and checks a rules file: unique ids, known kinds, the thresholds each
-// kind needs, none negative.
+// parseFraudRules reads and checks a rules file: no unknown fields (a threshold value left in the
+// file would otherwise be silently ignored), unique ids, known kinds, the thresholds each kind
+// needs.
 func parseFraudRules(data []byte) ([]FraudRule, error) {
 	var rules []FraudRule
-	if err := json.Unmarshal(data, &rules); err != nil {
-		return nil, fmt.Errorf("fraud_rules.json: %w", err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rules); err != nil {
+		return nil, fmt.Errorf("fraud_rules.json: %w (threshold values belong in the policy parameters, not here)", err)
 	}
 	seen := map[string]bool{}
 	for _, r := range rules {
@@ -139,7 +156,8 @@ func parseFraudRules(data []byte) ([]FraudRule, error) {
 }
 
 // checkFraudRule reports what is wrong with one rule, for the rules file and for rules a caller
-// passes to ScanFraudWith.
+// passes to ScanFraudWith: each parameter named and labelled once, and every threshold its kind
+// reads declared.
 func checkFraudRule(r FraudRule) error {
 	need, ok := fraudRequiredParams[r.Kind]
 	switch {
@@ -150,18 +168,20 @@ func checkFraudRule(r FraudRule) error {
 	case r.Kind == KindDeceased && len(r.DeathFields) == 0 && len(r.MonitorRules) > 0:
 		return fmt.Errorf("fraud rules: rule %s: monitor rules without death fields", r.ID)
 	}
+	names := map[string]bool{}
 	for _, p := range r.Params {
-		if p.Value < 0 {
-			return fmt.Errorf("fraud rules: rule %s: parameter %s is negative", r.ID, p.Name)
+		if p.Name == "" || p.Label == "" {
+			return fmt.Errorf("fraud rules: rule %s: parameter %q needs a name and a label", r.ID, p.Name)
 		}
+		if names[p.Name] {
+			return fmt.Errorf("fraud rules: rule %s: parameter %s repeated", r.ID, p.Name)
+		}
+		names[p.Name] = true
 	}
 	for _, short := range need {
-		if _, ok := r.Param(short); !ok {
+		if _, ok := r.ParamName(short); !ok {
 			return fmt.Errorf("fraud rules: rule %s: parameter %s missing", r.ID, short)
 		}
-	}
-	if n, ok := r.Param("history_days"); ok && r.Kind == KindVolumeJump && (n < 1 || n > maxFraudScanDays) {
-		return fmt.Errorf("fraud rules: rule %s: history_days %d out of 1–%d", r.ID, n, maxFraudScanDays)
 	}
 	return nil
 }

@@ -17,12 +17,15 @@ import (
 // fraudMeal is a served meal as the rules read it.
 type fraudMeal struct {
 	id, canteen, diner int64
-	region             string
-	day                civil.Date
-	at                 time.Time
-	mealType           string
-	subsidised         bool
-	counter            []string // the counter's flags
+	region             string // the canteen's, when it served the meal
+	// paramRegion is the part of region that the thresholds' parameters tell apart, which keys
+	// their resolution (fraud_params.go).
+	paramRegion string
+	day         civil.Date
+	at          time.Time
+	mealType    string
+	subsidised  bool
+	counter     []string // the counter's flags
 	// inPeriod is false for the day before the period, read only so that a card used at two
 	// canteens around midnight is seen.
 	inPeriod bool
@@ -71,6 +74,8 @@ type fraudData struct {
 	// to its end (volume_jump).
 	counts map[fraudCanteenDay]int
 	deaths map[int64]fraudDeath
+	// limits resolves the rules' thresholds for a meal's region and day.
+	limits *fraudThresholds
 }
 
 // fraudHit is a rule that fired on a meal, with what it saw.

@@ -9,14 +9,9 @@ import (
 
 // volumeJump flags, on each day a canteen served more than factor times its average over the
 // open days of the window before (when that average reaches the minimum), the meals beyond
-// that many: the part of the day that is out of line, in the order they were served.
+// that many: the part of the day that is out of line, in the order they were served. The
+// thresholds are those of the canteen's region on that day.
 func (d *fraudData) volumeJump(r *FraudRule, emit func(fraudHit)) {
-	factor, _ := r.Param("factor")
-	days, _ := r.Param("history_days")
-	minAvg, _ := r.Param("min_average")
-	if days <= 0 {
-		return
-	}
 	ms := d.sorted(func(a, b *fraudMeal) int {
 		return cmp.Or(cmp.Compare(a.canteen, b.canteen), a.day.Compare(b.day), a.at.Compare(b.at), cmp.Compare(a.id, b.id))
 	})
@@ -26,6 +21,11 @@ func (d *fraudData) volumeJump(r *FraudRule, emit func(fraudHit)) {
 		if !first.inPeriod || !ok {
 			return
 		}
+		lim, ok := d.limits.of(r, first)
+		if !ok {
+			return
+		}
+		factor, days, minAvg := lim.factor, lim.historyDays, lim.minAverage
 		hFrom, hTo := first.day.AddDays(-int(days)), first.day.AddDays(-1)
 		sum, open := 0, 0
 		for h := hFrom; !h.After(hTo); h = h.AddDays(1) {
@@ -45,7 +45,7 @@ func (d *fraudData) volumeJump(r *FraudRule, emit func(fraudHit)) {
 				continue
 			}
 			emit(fraudHit{meal: m, rule: r.ID, evidence: Evidence{DayCount: len(day), HistoryFrom: hFrom.String(),
-				HistoryTo: hTo.String(), HistoryMeals: sum, HistoryDays: open, Factor: factor, MinAverage: minAvg,
+				HistoryTo: hTo.String(), HistoryMeals: sum, HistoryDays: open, HistoryWindow: days, Factor: factor, MinAverage: minAvg,
 				Threshold: threshold, Rank: i + 1, Time: fraudTime(m.at)}})
 		}
 	})

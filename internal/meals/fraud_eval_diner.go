@@ -10,10 +10,9 @@ import (
 
 // dailyCap flags, for each diner and day, the meals beyond the cap of meals, the subsidised
 // meals beyond the cap of subsidised meals, and the meals the counter already marked as a
-// second subsidised meal (charged in full, but a sign of a card used for two people).
+// second subsidised meal (charged in full, but a sign of a card used for two people). Each meal
+// is held to the caps of its canteen's region on that day (a diner may eat in two districts).
 func (d *fraudData) dailyCap(r *FraudRule, emit func(fraudHit)) {
-	maxMeals, _ := r.Param("max_meals")
-	maxSub, _ := r.Param("max_subsidised")
 	ms := d.sorted(func(a, b *fraudMeal) int {
 		return cmp.Or(cmp.Compare(a.diner, b.diner), a.day.Compare(b.day), a.at.Compare(b.at), cmp.Compare(a.id, b.id))
 	})
@@ -33,7 +32,11 @@ func (d *fraudData) dailyCap(r *FraudRule, emit func(fraudHit)) {
 			if m.subsidised {
 				subRank++
 			}
-			over := int64(i+1) > maxMeals || m.subsidised && int64(subRank) > maxSub
+			caps, ok := d.limits.of(r, m)
+			if !ok {
+				return
+			}
+			over := int64(i+1) > caps.maxMeals || m.subsidised && int64(subRank) > caps.maxSubsidised
 			counter := m.counterFlag(FlagSecondMeal)
 			if !over && !counter {
 				continue
@@ -41,7 +44,7 @@ func (d *fraudData) dailyCap(r *FraudRule, emit func(fraudHit)) {
 			if seen == nil {
 				seen = d.fraudSeenMeals(day)
 			}
-			ev := Evidence{Meals: len(day), Subsidised: subsidised, MaxMeals: maxMeals, MaxSubsidised: maxSub,
+			ev := Evidence{Meals: len(day), Subsidised: subsidised, MaxMeals: caps.maxMeals, MaxSubsidised: caps.maxSubsidised,
 				Rank: i + 1, Day: seen}
 			if m.subsidised {
 				ev.SubsidisedRank = subRank
@@ -84,28 +87,42 @@ func (d *fraudData) deceased(r *FraudRule, emit func(fraudHit)) {
 	}
 }
 
-// twoCanteens flags both meals whenever one diner was served at two different canteens within
-// the window; each flag names the other meal (the first such pair found for it).
+// twoCanteens flags a meal when its diner was served at another canteen within the window of
+// the meal's canteen's region and day, naming the other meal (the first such pair found for
+// it). Where the window is the same for both meals, as by default, both are flagged.
 func (d *fraudData) twoCanteens(r *FraudRule, emit func(fraudHit)) {
-	window, _ := r.Param("window_minutes")
-	span := time.Duration(window) * time.Minute
+	// The widest window of the period bounds how far ahead of a meal to look.
+	var widest time.Duration
+	for i := range d.meals {
+		if m := &d.meals[i]; m.inPeriod {
+			w, ok := d.limits.of(r, m)
+			if !ok {
+				return
+			}
+			widest = max(widest, time.Duration(w.windowMinutes)*time.Minute)
+		}
+	}
 	ms := d.sorted(fraudByDinerTime)
 	flagged := map[int64]bool{}
 	pair := func(m, other *fraudMeal) {
 		if !m.inPeriod || flagged[m.id] {
 			return
 		}
-		flagged[m.id] = true
+		w, ok := d.limits.of(r, m)
 		gap := m.at.Sub(other.at)
 		if gap < 0 {
 			gap = -gap
 		}
+		if !ok || gap > time.Duration(w.windowMinutes)*time.Minute {
+			return
+		}
+		flagged[m.id] = true
 		emit(fraudHit{meal: m, rule: r.ID, evidence: Evidence{Time: fraudTime(m.at), OtherTransaction: other.id,
 			OtherCanteenID: other.canteen, OtherCanteen: d.fraudCanteenName(other.canteen), OtherTime: fraudTime(other.at),
-			Minutes: int(gap / time.Minute), WindowMinutes: window}})
+			Minutes: int(gap / time.Minute), WindowMinutes: w.windowMinutes}})
 	}
 	for i, m := range ms {
-		for j := i + 1; j < len(ms) && ms[j].diner == m.diner && ms[j].at.Sub(m.at) <= span; j++ {
+		for j := i + 1; j < len(ms) && ms[j].diner == m.diner && ms[j].at.Sub(m.at) <= widest; j++ {
 			if ms[j].canteen != m.canteen {
 				pair(m, ms[j])
 				pair(ms[j], m)

@@ -16,8 +16,9 @@ type Evidence struct {
 	// (second_meal_today, diner_deceased, canteen_closed_day), if any.
 	Counter string `json:"counter,omitempty"`
 
-	// Daily cap: the diner's meals that day and how many were subsidised, the caps, and the
-	// flagged meal's place among them (1 = the day's first).
+	// Daily cap: the diner's meals that day and how many were subsidised, the caps in force for
+	// the meal's canteen's region that day, and the flagged meal's place among them (1 = the
+	// day's first).
 	Meals          int        `json:"meals,omitempty"`
 	Subsidised     int        `json:"subsidised,omitempty"`
 	MaxMeals       int64      `json:"max_meals,omitempty"`
@@ -39,19 +40,21 @@ type Evidence struct {
 	StatusSince string `json:"status_since,omitempty"`
 
 	// Volume jump: the canteen's count that day, its history (meals over the open days of the
-	// window before), the factor in per mille and the minimum average, and the count above which
-	// meals are flagged.
-	DayCount     int    `json:"day_count,omitempty"`
-	HistoryFrom  string `json:"history_from,omitempty"`
-	HistoryTo    string `json:"history_to,omitempty"`
-	HistoryMeals int    `json:"history_meals,omitempty"`
-	HistoryDays  int    `json:"history_days,omitempty"`
-	Factor       int64  `json:"factor_permille,omitempty"`
-	MinAverage   int64  `json:"min_average,omitempty"`
-	Threshold    int    `json:"threshold,omitempty"`
+	// window before), the thresholds in force for the canteen's region that day — the window in
+	// days, the factor in per mille and the minimum average — and the count above which meals
+	// are flagged.
+	DayCount      int    `json:"day_count,omitempty"`
+	HistoryFrom   string `json:"history_from,omitempty"`
+	HistoryTo     string `json:"history_to,omitempty"`
+	HistoryMeals  int    `json:"history_meals,omitempty"`
+	HistoryDays   int    `json:"history_days,omitempty"`
+	HistoryWindow int64  `json:"history_window_days,omitempty"`
+	Factor        int64  `json:"factor_permille,omitempty"`
+	MinAverage    int64  `json:"min_average,omitempty"`
+	Threshold     int    `json:"threshold,omitempty"`
 
 	// Two canteens: this meal's time, the other meal (its transaction, canteen and time), how far
-	// apart and the window.
+	// apart and the window in force for this meal's canteen's region that day.
 	Time             string `json:"time,omitempty"`
 	OtherTransaction int64  `json:"other_transaction,omitempty"`
 	OtherCanteenID   int64  `json:"other_canteen_id,omitempty"`

@@ -36,16 +36,18 @@ func (r FraudReport) NewFlags() int {
 // maxFraudScanDays bounds a scan's period: the job scans a day or a month, a person a month.
 const maxFraudScanDays = 366
 
-// ScanFraud runs every anti-fraud rule, with its default thresholds, over the meals served from
-// from to to (both included) anywhere, and records a flag for each meal and rule that fires.
+// ScanFraud runs every anti-fraud rule, with the thresholds in force for each meal's day and
+// region, over the meals served from from to to (both included) anywhere, and records a flag
+// for each meal and rule that fires.
 // Re-running it is harmless: a meal keeps the flag (and its review) it already has for a rule.
 // This is what the daily job calls.
 func (s *Store) ScanFraud(ctx context.Context, from, to civil.Date) (FraudReport, error) {
 	return s.ScanFraudWith(ctx, FraudRules(), from, to)
 }
 
-// ScanFraudWith is ScanFraud with the given rules, for an installation whose thresholds differ
-// from the defaults. It is recorded in the audit log as the system's act.
+// ScanFraudWith is ScanFraud with the given rules only (a test checks one rule at a time). The
+// thresholds still come from the policy parameters the rules name: other values are entered as
+// parameter rows, not passed here. It is recorded in the audit log as the system's act.
 func (s *Store) ScanFraudWith(ctx context.Context, rules []FraudRule, from, to civil.Date) (FraudReport, error) {
 	seen := map[string]bool{}
 	for _, r := range rules {
@@ -60,7 +62,7 @@ func (s *Store) ScanFraudWith(ctx context.Context, rules []FraudRule, from, to c
 	return s.scanFraud(ctx, auth.System(), rules, from, to, "")
 }
 
-// ScanFraudFor is the "scan now" of the flags page: the default rules over month m, up to today,
+// ScanFraudFor is the "scan now" of the flags page: every rule over month m, up to today,
 // flagging only the meals of canteens in p's area (the rules still read every meal, so a card
 // used in two districts is seen from both). It needs the right to review flags (MealsSettle).
 func (s *Store) ScanFraudFor(ctx context.Context, p *auth.Principal, m civil.Month) (FraudReport, error) {
@@ -89,7 +91,11 @@ func (s *Store) scanFraud(ctx context.Context, p *auth.Principal, rules []FraudR
 	if from.IsZero() || to.Before(from) || to.AddDays(-maxFraudScanDays).After(from) {
 		return rep, apperr.FieldMsg("from", "meals.fraud.period_invalid", maxFraudScanDays)
 	}
-	d, err := s.loadFraudScan(ctx, rules, from, to)
+	set, err := s.fraudParamSet(ctx)
+	if err != nil {
+		return rep, err
+	}
+	d, err := s.loadFraudScan(ctx, rules, newFraudThresholds(set, rules), from, to)
 	if err != nil {
 		return rep, err
 	}
@@ -107,6 +113,9 @@ func (s *Store) scanFraud(ctx context.Context, p *auth.Principal, rules []FraudR
 				rep.Found[h.rule]++
 			}
 		})
+	}
+	if d.limits.err != nil { // a threshold could not be resolved: nothing is recorded
+		return rep, d.limits.err
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.insertFraudFlags(ctx, tx, hits, rep.New); err != nil {
@@ -159,127 +168,4 @@ func (s *Store) insertFraudFlags(ctx context.Context, tx *db.Tx, hits []fraudHit
 		}
 	}
 	return nil
-}
-
-// loadFraudScan reads what the rules need: the canteens, the meals of the period (and of the day
-// before, for pairs across midnight), the canteens' daily counts over the longest history
-// window, and the known deaths.
-func (s *Store) loadFraudScan(ctx context.Context, rules []FraudRule, from, to civil.Date) (*fraudData, error) {
-	d := &fraudData{from: from, to: to, canteens: map[int64]*fraudCanteen{}, counts: map[fraudCanteenDay]int{}}
-	rows, err := s.DB.Query(ctx, `SELECT id, name, region_code, open_days FROM canteens`)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		c := &fraudCanteen{}
-		if err := rows.Scan(&id, &c.name, &c.region, &c.openDays); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		d.canteens[id] = c
-	}
-	if err := fraudCloseRows(rows); err != nil {
-		return nil, err
-	}
-	if err := s.loadFraudMeals(ctx, d, from.AddDays(-1), to); err != nil {
-		return nil, err
-	}
-	history := int64(0)
-	for _, r := range rules {
-		if n, ok := r.Param("history_days"); ok && r.Kind == KindVolumeJump {
-			history = max(history, n)
-		}
-	}
-	if history > 0 {
-		// The days already in memory are counted there; the database counts the rest.
-		for i := range d.meals {
-			d.counts[fraudCanteenDay{d.meals[i].canteen, d.meals[i].day}]++
-		}
-		if history > 1 {
-			if err := s.loadFraudCounts(ctx, d, from.AddDays(-int(history)), from.AddDays(-2)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if d.deaths, err = loadFraudDeaths(ctx, s.DB, rules); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
-// fraudPeriod selects the meals served in a period (two parameters: first and last day). The
-// schema has no index on the day alone; naming every canteen lets both engines walk the
-// (canteen_id, served_on) index instead of reading a year of meals to find one month.
-const fraudPeriod = `canteen_id IN (SELECT id FROM canteens) AND served_on >= ? AND served_on <= ? AND status = 'served'`
-
-// loadFraudMeals reads the meals served from first to to; those before d.from are context only.
-func (s *Store) loadFraudMeals(ctx context.Context, d *fraudData, first, to civil.Date) error {
-	rows, err := s.DB.Query(ctx, `SELECT id, canteen_id, diner_id, region_code, served_on, meal_type, price_fen,
-		diner_pays_fen, flags, created_at FROM meal_transactions WHERE `+fraudPeriod,
-		first.String(), to.String())
-	if err != nil {
-		return err
-	}
-	days := map[string]civil.Date{}
-	for rows.Next() {
-		var m fraudMeal
-		var day, flags, created string
-		var price, pays int64
-		if err := rows.Scan(&m.id, &m.canteen, &m.diner, &m.region, &day, &m.mealType, &price, &pays, &flags, &created); err != nil {
-			rows.Close()
-			return err
-		}
-		dd, ok := days[day]
-		if !ok {
-			if dd, err = civil.ParseDate(day); err != nil {
-				rows.Close()
-				return fmt.Errorf("meals: transaction %d: served_on %q: %w", m.id, day, err)
-			}
-			days[day] = dd
-		}
-		if m.at, err = db.ParseTime(created); err != nil {
-			rows.Close()
-			return fmt.Errorf("meals: transaction %d: created_at %q: %w", m.id, created, err)
-		}
-		m.day, m.subsidised, m.counter, m.inPeriod = dd, pays < price, splitList(flags), !dd.Before(d.from)
-		d.meals = append(d.meals, m)
-	}
-	return fraudCloseRows(rows)
-}
-
-// loadFraudCounts reads the meals per canteen and day from first to to, counted by the database.
-func (s *Store) loadFraudCounts(ctx context.Context, d *fraudData, first, to civil.Date) error {
-	rows, err := s.DB.Query(ctx, `SELECT canteen_id, served_on, COUNT(*) FROM meal_transactions
-		WHERE `+fraudPeriod+` GROUP BY canteen_id, served_on`, first.String(), to.String())
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var k fraudCanteenDay
-		var day string
-		var n int
-		if err := rows.Scan(&k.canteen, &day, &n); err != nil {
-			rows.Close()
-			return err
-		}
-		if k.day, err = civil.ParseDate(day); err != nil {
-			rows.Close()
-			return err
-		}
-		d.counts[k] = n
-	}
-	return fraudCloseRows(rows)
-}
-
-// fraudCloseRows closes rows and reports the iteration's error.
-func fraudCloseRows(rows interface {
-	Close() error
-	Err() error
-}) error {
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return err
-	}
-	return rows.Close()
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/db"
 	"github.com/minzheng/minzheng/internal/pii"
+	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/registry"
 )
 
@@ -23,6 +24,10 @@ type Store struct {
 	Registry *registry.Store
 	// Policies are the subsidy rules (DefaultPolicies for the demo city).
 	Policies []Policy
+	// Params holds the policy parameters, among them the anti-fraud thresholds (meals.fraud.*),
+	// which an administrator changes without a release; nil means the shipped ones
+	// (policy.Default), as unit tests build the store.
+	Params *paramdb.Store
 	// Calendar tells working days for weekday-only rules; nil means civil.DefaultCalendar().
 	Calendar *civil.Calendar
 	// Orders are the settings of online ordering (days ahead, meal times, who may have meals
