@@ -58,6 +58,15 @@ func (s *Store) RecordHistory(ctx context.Context, meals []HistoricMeal) (int, e
 		if n, err = insertHistory(ctx, tx, rows); err != nil {
 			return err
 		}
+		if n > 0 { // the statistics of the meals' past days are summed again (stats_summary.go)
+			days := make([]civil.Date, len(rows))
+			for i, pm := range rows {
+				days[i] = pm.day
+			}
+			if err := s.statsTouched(ctx, tx, days...); err != nil {
+				return err
+			}
+		}
 		p := auth.System()
 		_, err = s.Audit.Append(ctx, tx, audit.Event{Actor: p.Login, Role: string(p.Role), Action: "meals.history.load",
 			TargetType: "meal_transactions", Detail: map[string]any{"meals": len(meals), "new": n,

@@ -62,9 +62,12 @@ func (s *Store) Fulfil(ctx context.Context, p *auth.Principal, id int64) (int64,
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE meal_orders SET status = ?, transaction_id = ?, version = version + 1, updated_at = ?
-			WHERE id = ?`, OrderServed, txID, s.stamp(), id)
-		return err
+		if _, err = tx.Exec(ctx, `UPDATE meal_orders SET status = ?, transaction_id = ?, version = version + 1, updated_at = ?
+			WHERE id = ?`, OrderServed, txID, s.stamp(), id); err != nil {
+			return err
+		}
+		// An order fulfilled after its day changes a day the statistics may have summed.
+		return s.statsTouched(ctx, tx, ord.Day)
 	})
 	return txID, err
 }

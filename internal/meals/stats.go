@@ -2,6 +2,7 @@ package meals
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -18,16 +19,15 @@ import (
 // their home region), whatever their status since: canteens keep no date of closing, and the
 // diners' dates of death or leaving (died_on, left_on) are not used here yet.
 //
-// The figures of the meals come from one grouped pass over them, never a query per region or
-// meal: grouped by diner, canteen, child region and month, in diner order, which is few enough
-// rows for Go to add up into the cells and to count each diner and canteen once per cell, per
-// region over the range, per month and in all. Distinct counts cannot be added up — one person
-// eats in two districts or two months — so a total's diners and canteens are counted, not summed;
-// every other figure of a total is the sum of its rows. Below the city the pass is driven from the
-// region's canteens through the index meal_transactions (canteen_id, served_on), so a district's
-// month reads that district's meals of that month only; for the whole city a plain scan of the
-// months' meals is cheaper than an index probe per meal. The filter is checked in stats_query.go;
-// the pass and the other counts are in stats_rows.go.
+// A city's year is three million meals, too many to read for every page: the figures come from
+// parts, one per canteen, region and month, each with the set of its diners' ids (stats_part.go).
+// A closed month's parts are summed once and kept (stats_summary.go, migration 0018), so a year
+// reads some fifteen thousand rows; the month still running, and a closed one whose summary a
+// writer moved while it was being summed, are counted from the meals in one grouped pass
+// (stats_live.go). Distinct counts cannot be added up — one person eats in two districts or two
+// months — so every cell's, region's, month's and the total's diners and canteens are counted
+// once over the union of its parts' sets (stats_tally.go); every other figure is a sum. The
+// filter is checked in stats_query.go; registered canteens and diners are in stats_rows.go.
 
 // StatsMaxMonths bounds a statistics range: ten years of monthly rows is already a large table.
 const StatsMaxMonths = 120
@@ -111,15 +111,13 @@ func (s *Store) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (*S
 	if err != nil {
 		return nil, err
 	}
-	sc, err := q.scan(ctx, s.DB)
+	parts, err := s.statsParts(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if err := q.delivered(ctx, s.DB, sc.cells); err != nil {
-		return nil, err
-	}
-	if err := q.registered(ctx, s.DB, sc.cells); err != nil {
-		return nil, err
+	t := q.tally(parts)
+	if err := q.registered(ctx, s.DB, t.cells); err != nil {
+		return nil, fmt.Errorf("count the registered canteens and diners: %w", err)
 	}
 	st := &Stats{From: f.From, To: f.To, Region: q.region, Level: q.level, CanteenID: q.canteen}
 	byRegion, byMonth := map[string]*StatsRow{}, map[civil.Month]*StatsRow{}
@@ -129,7 +127,7 @@ func (s *Store) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (*S
 	for _, m := range q.months {
 		byMonth[m] = &StatsRow{Month: m}
 	}
-	for c, row := range sc.cells {
+	for c, row := range t.cells {
 		r, ok := byRegion[c.region]
 		if !ok {
 			r = &StatsRow{Region: c.region}
@@ -145,20 +143,20 @@ func (s *Store) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (*S
 		}
 	}
 	st.Total.CanteensRegistered, st.Total.DinersRegistered = byMonth[f.To].CanteensRegistered, byMonth[f.To].DinersRegistered
-	st.Total.Diners, st.Total.Canteens = sc.diners.all, len(sc.canteens.all)
+	st.Total.Diners, st.Total.Canteens = t.all.diners, t.all.canteens
 	for code, r := range byRegion {
-		r.Diners, r.Canteens = sc.diners.region[code], len(sc.canteens.region[code])
+		r.Diners, r.Canteens = t.regions[code].diners, t.regions[code].canteens
 		st.ByRegion = append(st.ByRegion, *r)
 	}
 	slices.SortFunc(st.ByRegion, func(a, b StatsRow) int { return strings.Compare(a.Region, b.Region) })
 	for _, m := range q.months {
 		r := byMonth[m]
-		r.Diners, r.Canteens = sc.diners.month[m], len(sc.canteens.month[m])
+		r.Diners, r.Canteens = t.months[m].diners, t.months[m].canteens
 		st.ByMonth = append(st.ByMonth, *r)
 	}
 	for _, r := range st.ByRegion {
 		for _, m := range q.months {
-			if c, ok := sc.cells[statsCellKey{r.Region, m}]; ok {
+			if c, ok := t.cells[statsCellKey{r.Region, m}]; ok {
 				st.Cells = append(st.Cells, *c)
 			}
 		}
@@ -167,7 +165,8 @@ func (s *Store) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (*S
 }
 
 // MealsBelow counts the meals served this month (by the store's clock) below each direct child of
-// parent: the home page's live column of meals (a web.Indicator's Count).
+// parent: the home page's live column of meals (a web.Indicator's Count). Like Stats, it reads
+// the month's closed days from their summaries.
 func (s *Store) MealsBelow(ctx context.Context, parent string) (map[string]int, error) {
 	out := map[string]int{}
 	next := region.LevelOf(parent) + 1
@@ -176,20 +175,14 @@ func (s *Store) MealsBelow(ctx context.Context, parent string) (map[string]int, 
 	}
 	q := &statsQuery{region: parent, width: next.Len(), to: s.today()}
 	q.from = civil.MonthOf(q.to).FirstDay()
-	from, where, args := q.source()
-	rows, err := s.DB.Query(ctx, `SELECT substr(t.region_code, 1, ?), COUNT(*) FROM `+from+` WHERE `+where+` GROUP BY 1`,
-		append([]any{q.width}, args...)...)
+	parts, err := s.statsParts(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var code string
-		var n int
-		if err := rows.Scan(&code, &n); err != nil {
-			return nil, err
+	for _, p := range parts {
+		if p.row.Meals > 0 {
+			out[p.region[:min(len(p.region), q.width)]] += p.row.Meals
 		}
-		out[code] = n
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -2,6 +2,7 @@ package meals
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/minzheng/minzheng/internal/apperr"
@@ -88,23 +89,56 @@ func (s *Store) statsQuery(ctx context.Context, p *auth.Principal, f StatsFilter
 	return q, rows.Err()
 }
 
-// source is the tables and condition of the meals (alias t) served in the query's region, days
-// and canteen. Below the city, and for one canteen, they are reached from their canteens (alias c)
-// through the index on (canteen_id, served_on); a canteen that moved keeps its meals where they
-// were served (t.region_code), and both must lie in the region.
-func (q *statsQuery) source() (string, string, []any) {
-	tc, args := db.PrefixRange("t.region_code", q.region)
-	where := tc + ` AND t.served_on >= ? AND t.served_on <= ? AND t.status = 'served'`
-	args = append(args, q.from.String(), q.to.String())
-	if q.canteen == 0 && region.LevelOf(q.region) < region.County {
-		return `meal_transactions t`, where, args
+// byCanteen reports whether the query's canteens must also lie in its region today: below the
+// city, and for one canteen. A meal counts where it was served (its region_code); a canteen that
+// moved keeps its meals where they were served, and below the city both must lie in the region.
+func (q *statsQuery) byCanteen() bool {
+	return q.canteen != 0 || region.LevelOf(q.region) >= region.County
+}
+
+// canteenIDs lists the canteens whose meals the query counts, in id order: the pass over the
+// meals reaches them through the index on (canteen_id, served_on), so that a few days of a city
+// cost a few days' meals where a scan by day would read the whole table.
+func (q *statsQuery) canteenIDs(ctx context.Context, d *db.DB) ([]int64, error) {
+	where, args := "1 = 1", []any(nil)
+	if q.byCanteen() {
+		where, args = db.PrefixRange("region_code", q.region)
 	}
-	cc, cargs := db.PrefixRange("c.region_code", q.region)
-	where = cc + ` AND ` + where
-	args = append(cargs, args...)
 	if q.canteen != 0 {
-		where += ` AND c.id = ?`
+		where += ` AND id = ?`
 		args = append(args, q.canteen)
 	}
-	return `canteens c JOIN meal_transactions t ON t.canteen_id = c.id`, where, args
+	rows, err := d.Query(ctx, `SELECT id FROM canteens WHERE `+where+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list the canteens: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// summaryFilter is the tables and condition of the summary rows (alias s) in the query's region
+// and canteen that also meet cond, with their arguments.
+func (q *statsQuery) summaryFilter(cond string, args ...any) (string, string, []any) {
+	rc, all := db.PrefixRange("s.region_code", q.region)
+	where := rc + ` AND ` + cond
+	all = append(all, args...)
+	if !q.byCanteen() {
+		return `meal_stats s`, where, all
+	}
+	cc, cargs := db.PrefixRange("c.region_code", q.region)
+	where = `c.id = s.canteen_id AND ` + cc + ` AND ` + where
+	all = append(cargs, all...)
+	if q.canteen != 0 {
+		where += ` AND c.id = ?`
+		all = append(all, q.canteen)
+	}
+	return `meal_stats s CROSS JOIN canteens c`, where, all
 }

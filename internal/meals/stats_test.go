@@ -141,6 +141,8 @@ func meals(r StatsRow) StatsRow {
 	return r
 }
 
+// TestStatsAddUp checks the figures of a small city against what its meals add up to, by region,
+// month and canteen filter, with diners and canteens counted once across cells.
 func TestStatsAddUp(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		c := newStatsCity(t, d)
@@ -252,6 +254,8 @@ func TestStatsAddUp(t *testing.T) {
 	})
 }
 
+// TestStatsRefuses checks that statistics are refused to roles and scopes that may not read them,
+// and for ranges that make no sense.
 func TestStatsRefuses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, day(2024, 3, 20))
