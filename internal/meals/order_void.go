@@ -77,21 +77,9 @@ func (s *Store) voidOrders(ctx context.Context, tx *db.Tx, dinerID int64, from c
 // on PostgreSQL it waits for a payment, cancellation or service in progress and then sees its
 // outcome, so an order the canteen has just served is left out.
 func lockOpenOrders(ctx context.Context, tx *db.Tx, dinerID int64, from civil.Date) ([]int64, error) {
-	rows, err := tx.Query(ctx, `UPDATE meal_orders SET version = version WHERE diner_id = ? AND meal_day >= ?
-		AND status IN (?, ?) RETURNING id`, dinerID, from, OrderPlaced, OrderPaid)
+	ids, err := db.Int64s(tx.Query(ctx, `UPDATE meal_orders SET version = version WHERE diner_id = ? AND meal_day >= ?
+		AND status IN (?, ?) RETURNING id`, dinerID, from, OrderPlaced, OrderPaid))
 	if err != nil {
-		return nil, fmt.Errorf("lock open orders of diner %d: %w", dinerID, err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("lock open orders of diner %d: %w", dinerID, err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("lock open orders of diner %d: %w", dinerID, err)
 	}
 	slices.Sort(ids)

@@ -108,20 +108,11 @@ func (q *statsQuery) canteenIDs(ctx context.Context, d *db.DB) ([]int64, error) 
 		where += ` AND id = ?`
 		args = append(args, q.canteen)
 	}
-	rows, err := d.Query(ctx, `SELECT id FROM canteens WHERE `+where+` ORDER BY id`, args...)
+	ids, err := db.Int64s(d.Query(ctx, `SELECT id FROM canteens WHERE `+where+` ORDER BY id`, args...))
 	if err != nil {
 		return nil, fmt.Errorf("list the canteens: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // summaryFilter is the tables and condition of the summary rows (alias s) in the query's region
