@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -61,6 +62,12 @@ func TestCalculationsSimulationAndParams(t *testing.T) {
 		`{"name":"dibao.standard","region_code":"370283","hukou":"rural","valid_from":"2024-06-01","value":1,"unit":"fen/month","official":false,"source":"重叠"}`)
 	if code != 400 {
 		t.Fatalf("a value before the latest one must be refused: %d", code)
+	}
+	// An anti-fraud cap of zero would flag every meal: the meals package's check refuses it at entry.
+	code, res = postJSON(t, admin, m.URL()+"/api/v1/policy/params",
+		`{"name":"meals.fraud.daily_cap.max_meals","region_code":"370212","valid_from":"2025-01-01","value":0,"unit":"count","official":false,"source":"测试"}`)
+	if code != 400 || !strings.Contains(fmt.Sprint(res), "每人每日用餐上限") {
+		t.Fatalf("an anti-fraud cap of 0 must be refused with its label: %d %v", code, res)
 	}
 	if code, _ := postJSON(t, signIn(t, m, "laoshan"), m.URL()+"/api/v1/policy/params", `{"name":"x"}`); code != 403 {
 		t.Fatalf("district approver adding a parameter: %d", code)

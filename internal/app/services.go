@@ -17,6 +17,7 @@ import (
 	"github.com/minzheng/minzheng/internal/monitor"
 	"github.com/minzheng/minzheng/internal/payout"
 	"github.com/minzheng/minzheng/internal/pii"
+	"github.com/minzheng/minzheng/internal/policy"
 	"github.com/minzheng/minzheng/internal/policy/paramdb"
 	"github.com/minzheng/minzheng/internal/registry"
 )
@@ -80,7 +81,7 @@ func openServices(ctx context.Context, cfg config.Config, logger *slog.Logger, n
 		return nil, fmt.Errorf("registry facts for monitoring: %w", err)
 	}
 	log := &audit.Log{Now: now}
-	params := &paramdb.Store{DB: d, Audit: log, Now: now}
+	params := &paramdb.Store{DB: d, Audit: log, Now: now, Checks: []func(policy.Param) error{meals.CheckFraudParam}}
 	if err := params.Seed(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("policy parameters: %w", err)

@@ -143,7 +143,7 @@ func (t *fraudThresholds) resolve(r *FraudRule, region string, day civil.Date) (
 			e.Err = err
 			return l, e
 		}
-		if p.Value < f.min || f.max > 0 && p.Value > f.max {
+		if !f.allows(p.Value) {
 			return l, apperr.Msg(apperr.Conflict, "meals.fraud.threshold_invalid",
 				r.Title, fp.Label, fp.Name, region, day.Chinese(), p.Value, fraudRange(f.min, f.max), p.Label())
 		}

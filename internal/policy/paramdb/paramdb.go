@@ -21,6 +21,11 @@ type Store struct {
 	DB    *db.DB
 	Audit *audit.Log
 	Now   func() time.Time
+	// Checks vet every new value before Add stores it. A domain package that can only use a
+	// parameter within a range (an anti-fraud cap of zero would flag every meal) supplies one, so
+	// the administrator is told at entry rather than when the first calculation fails; a check
+	// returns nil for the parameters it does not know.
+	Checks []func(policy.Param) error
 }
 
 // Seed loads the shipped parameters into an empty table. On a table with rows it adds only the
@@ -101,6 +106,11 @@ func (s *Store) Load(ctx context.Context) (*policy.Set, error) {
 func (s *Store) Add(ctx context.Context, p *auth.Principal, v policy.Param, ip string) error {
 	if !p.Can(auth.PolicyEdit) {
 		return apperr.Msg(apperr.Forbidden, "auth.forbidden")
+	}
+	for _, check := range s.Checks {
+		if err := check(v); err != nil {
+			return err
+		}
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		current, err := s.Load(ctx)

@@ -52,6 +52,22 @@ func TestSeedLoadAdd(t *testing.T) {
 		if err := s.Add(ctx, admin, earlier, ""); apperr.KindOf(err) != apperr.Invalid {
 			t.Fatalf("a value inside an existing period: %v", err)
 		}
+		// A domain check refuses a value before anything is written.
+		s.Checks = []func(policy.Param) error{func(p policy.Param) error {
+			if p.Value > 200000 {
+				return apperr.FieldMsg("value", "policy.rejected", "too high")
+			}
+			return nil
+		}}
+		high := next
+		high.ValidFrom, high.Value = civil.Date{Year: 2026, Month: 1, Day: 1}, 300000
+		if err := s.Add(ctx, admin, high, ""); apperr.KindOf(err) != apperr.Invalid {
+			t.Fatalf("a value the check refuses: %v", err)
+		}
+		set, _ = s.Load(ctx)
+		if p, _ := set.Lookup("dibao.standard", "370212001001", "urban", civil.Date{Year: 2026, Month: 6, Day: 1}); p.Value != 118000 {
+			t.Fatalf("a refused value was stored: %d", p.Value)
+		}
 		recs, _, err := audit.Search(ctx, d, audit.Filter{Action: "policy.change"})
 		if err != nil || len(recs) != 1 || recs[0].Detail["previous_value"] == nil {
 			t.Fatalf("audit: %d %v", len(recs), err)
