@@ -138,41 +138,16 @@ func seedMealsBench(ctx context.Context, svc *services, n, m int, progress func(
 
 // benchCards reads up to m card numbers of the benchmark's diners registered before.
 func benchCards(ctx context.Context, d *db.DB, m int) ([]string, error) {
-	rows, err := d.Query(ctx, `SELECT card_no FROM diners WHERE created_by = ? ORDER BY id LIMIT ?`, benchLogin, m)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Column[string](d.Query(ctx, `SELECT card_no FROM diners WHERE created_by = ? ORDER BY id LIMIT ?`, benchLogin, m))
 }
 
 // benchCommunities lists the demo city's communities in code order.
 func benchCommunities(ctx context.Context, d *db.DB) ([]string, error) {
-	rows, err := d.Query(ctx, `SELECT code FROM regions WHERE level = 5 AND code LIKE '3702%' ORDER BY code`)
-	if err != nil {
-		return nil, err
+	out, err := db.Column[string](d.Query(ctx, `SELECT code FROM regions WHERE level = 5 AND code LIKE '3702%' ORDER BY code`))
+	if err == nil && len(out) == 0 {
+		err = fmt.Errorf("no communities in the region table")
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no communities in the region table")
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 // benchName is a plausible Chinese name for diner i.

@@ -77,7 +77,7 @@ func (s *Store) voidOrders(ctx context.Context, tx *db.Tx, dinerID int64, from c
 // on PostgreSQL it waits for a payment, cancellation or service in progress and then sees its
 // outcome, so an order the canteen has just served is left out.
 func lockOpenOrders(ctx context.Context, tx *db.Tx, dinerID int64, from civil.Date) ([]int64, error) {
-	ids, err := db.Int64s(tx.Query(ctx, `UPDATE meal_orders SET version = version WHERE diner_id = ? AND meal_day >= ?
+	ids, err := db.Column[int64](tx.Query(ctx, `UPDATE meal_orders SET version = version WHERE diner_id = ? AND meal_day >= ?
 		AND status IN (?, ?) RETURNING id`, dinerID, from, OrderPlaced, OrderPaid))
 	if err != nil {
 		return nil, fmt.Errorf("lock open orders of diner %d: %w", dinerID, err)

@@ -158,7 +158,7 @@ func (s *Store) GenerateSettlement(ctx context.Context, p *auth.Principal, cid i
 func (s *Store) canteensToSettle(ctx context.Context, p *auth.Principal, m civil.Month) ([]int64, error) {
 	where, args := p.ScopeCondition("c.region_code")
 	args = append(args, m.LastDay().String(), m.String())
-	return db.Int64s(s.DB.Query(ctx, `SELECT c.id FROM canteens c WHERE `+where+` AND (
+	return db.Column[int64](s.DB.Query(ctx, `SELECT c.id FROM canteens c WHERE `+where+` AND (
 		EXISTS (SELECT 1 FROM meal_transactions m WHERE m.canteen_id = c.id AND m.status = 'served'
 			AND m.settlement_id IS NULL AND m.served_on <= ? AND m.diner_pays_fen < m.price_fen)
 		OR EXISTS (SELECT 1 FROM meal_settlements s WHERE s.canteen_id = c.id AND s.month = ? AND s.status = 'draft'))

@@ -74,19 +74,12 @@ func (s *Store) statsQuery(ctx context.Context, p *auth.Principal, f StatsFilter
 	if q.region == "" {
 		where, args = `parent_code IS NULL`, nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT code FROM regions WHERE `+where+` ORDER BY code`, args...)
+	children, err := db.Column[string](s.DB.Query(ctx, `SELECT code FROM regions WHERE `+where+` ORDER BY code`, args...))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list the regions below %s: %w", q.region, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return nil, err
-		}
-		q.children = append(q.children, code)
-	}
-	return q, rows.Err()
+	q.children = children
+	return q, nil
 }
 
 // byCanteen reports whether the query's canteens must also lie in its region today: below the
@@ -108,7 +101,7 @@ func (q *statsQuery) canteenIDs(ctx context.Context, d *db.DB) ([]int64, error) 
 		where += ` AND id = ?`
 		args = append(args, q.canteen)
 	}
-	ids, err := db.Int64s(d.Query(ctx, `SELECT id FROM canteens WHERE `+where+` ORDER BY id`, args...))
+	ids, err := db.Column[int64](d.Query(ctx, `SELECT id FROM canteens WHERE `+where+` ORDER BY id`, args...))
 	if err != nil {
 		return nil, fmt.Errorf("list the canteens: %w", err)
 	}
