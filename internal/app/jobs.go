@@ -56,6 +56,9 @@ func (m *Main) jobSpecs() []jobs.Spec {
 			}
 			return err
 		}},
+		{Name: "meals.stats_prepare", Schedule: jobs.Every(sweepEvery), Run: func(ctx context.Context, _ time.Time) error {
+			return m.svc.meals.PrepareStats(ctx)
+		}},
 		{Name: "meals.settle", Schedule: jobs.Monthly(m.Config.SettleDay, 4, 0, civil.China),
 			Run: func(ctx context.Context, _ time.Time) error { return m.settleMeals(ctx) }},
 	}

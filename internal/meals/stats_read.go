@@ -16,18 +16,7 @@ import (
 // statsParts gathers the query's meals as parts: each closed month from its summary, each closed
 // day of a month still running from its own, and the last days from the meals.
 func (s *Store) statsParts(ctx context.Context, q *statsQuery) ([]statsPart, error) {
-	last := statsLastClosed(s.today())
-	var periods []statsPeriod
-	live := q.from
-	for m := civil.MonthOf(q.from); !m.After(civil.MonthOf(q.to)); m = m.Next() {
-		if !m.LastDay().After(last) {
-			periods, live = append(periods, monthPeriod(m)), m.Next().FirstDay()
-			continue
-		}
-		for d := m.FirstDay(); !d.After(m.LastDay()) && !d.After(last); d = d.AddDays(1) {
-			periods, live = append(periods, dayPeriod(d)), d.AddDays(1)
-		}
-	}
+	periods, live := closedPeriods(q.from, q.to, statsLastClosed(s.today()))
 	moved, err := s.freshenStats(ctx, periods)
 	if err != nil {
 		return nil, err
@@ -57,6 +46,23 @@ func (s *Store) statsParts(ctx context.Context, q *statsQuery) ([]statsPart, err
 		parts = append(parts, more...)
 	}
 	return parts, nil
+}
+
+// closedPeriods splits the days from from to to into the periods kept as summaries — each month
+// closed by last whole, then each closed day of the month still running — and returns them with
+// the first day after them (live), from which on the meals themselves are read.
+func closedPeriods(from, to, last civil.Date) (periods []statsPeriod, live civil.Date) {
+	live = from
+	for m := civil.MonthOf(from); !m.After(civil.MonthOf(to)); m = m.Next() {
+		if !m.LastDay().After(last) {
+			periods, live = append(periods, monthPeriod(m)), m.Next().FirstDay()
+			continue
+		}
+		for d := m.FirstDay(); !d.After(m.LastDay()) && !d.After(last); d = d.AddDays(1) {
+			periods, live = append(periods, dayPeriod(d)), d.AddDays(1)
+		}
+	}
+	return periods, live
 }
 
 // summaries reads the summary rows of the periods keys in the query's region and canteen.
