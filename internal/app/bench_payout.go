@@ -288,6 +288,6 @@ func seedPayoutBench(ctx context.Context, svc *services, n int, m civil.Month, p
 
 // placeholders is "(?, …, ?), …" for rows rows of cols values.
 func placeholders(rows, cols int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	row := "(" + db.Placeholders(cols) + ")"
 	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }

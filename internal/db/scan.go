@@ -1,6 +1,9 @@
 package db
 
-import "database/sql"
+import (
+	"database/sql"
+	"strings"
+)
 
 // Column reads a query's one-column result (ids, codes, card numbers) into a slice and closes the
 // rows: the loop that lists the canteens to settle, the orders to void or the canteens a
@@ -20,4 +23,10 @@ func Column[T any](rows *sql.Rows, err error) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Placeholders is n comma-separated placeholders ("?, ?, ?"), for an IN list or one row of a
+// multi-row INSERT; Rebind turns them into PostgreSQL's $n.
+func Placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }

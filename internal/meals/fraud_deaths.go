@@ -3,7 +3,6 @@ package meals
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/minzheng/minzheng/internal/civil"
@@ -85,7 +84,7 @@ func monitorFraudDeaths(ctx context.Context, q db.Querier, rules, fields []strin
 	}
 	rows, err := q.Query(ctx, `SELECT d.id, w.id, w.rule, w.evidence FROM monitor_warnings w
 		JOIN diners d ON d.id_hash = w.subject_hash
-		WHERE w.rule IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(rules)), ", ")+`)
+		WHERE w.rule IN (`+db.Placeholders(len(rules))+`)
 		AND NOT (w.state = 'closed' AND w.outcome = 'dismiss')`, args...)
 	if err != nil {
 		return err

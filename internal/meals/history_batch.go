@@ -111,5 +111,5 @@ func histInList(ids []int64) (string, []any) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	return "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")", args
+	return "(" + db.Placeholders(len(ids)) + ")", args
 }

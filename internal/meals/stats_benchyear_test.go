@@ -165,7 +165,7 @@ func (b *statsBulk) flush() error {
 	if b.err != nil || len(b.args) == 0 {
 		return b.err
 	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.width), ", ") + ")"
+	row := "(" + db.Placeholders(b.width) + ")"
 	n := len(b.args) / b.width
 	_, err := b.d.Exec(b.ctx, `INSERT INTO `+b.table+` VALUES `+strings.TrimSuffix(strings.Repeat(row+", ", n), ", "), b.args...)
 	if err != nil {

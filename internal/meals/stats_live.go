@@ -56,7 +56,7 @@ func statsIn(column string, ids []int64) (string, []any) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	return column + ` IN (` + statsPlaceholders(len(ids)) + `)`, args
+	return column + ` IN (` + db.Placeholders(len(ids)) + `)`, args
 }
 
 // passMeals adds the meals of canteens ids into ps, one row per part and diner.

@@ -74,7 +74,7 @@ func (q *statsQuery) summaries(ctx context.Context, d *db.DB, keys []string) ([]
 	for i, k := range keys {
 		args[i] = k
 	}
-	from, where, args := q.summaryFilter(`s.period IN (`+statsPlaceholders(len(keys))+`)`, args...)
+	from, where, args := q.summaryFilter(`s.period IN (`+db.Placeholders(len(keys))+`)`, args...)
 	rows, err := d.Query(ctx, `SELECT s.period, s.canteen_id, s.region_code, s.meals, s.online_meals, s.delivered_meals,
 		s.price_fen, s.diner_fen, s.city_fen, s.district_fen, s.street_fen, s.diner_count, s.diners
 		FROM `+from+` WHERE `+where, args...)

@@ -18,7 +18,7 @@ var statsBeforeStore func(span statsPeriod)
 // statsVersions reads the versions of the periods keys.
 func (s *Store) statsVersions(ctx context.Context, keys []any) (map[string]int64, error) {
 	rows, err := s.DB.Query(ctx, `SELECT period, version FROM meal_stats_periods WHERE period IN (`+
-		statsPlaceholders(len(keys))+`)`, keys...)
+		db.Placeholders(len(keys))+`)`, keys...)
 	if err != nil {
 		return nil, err
 	}
@@ -68,9 +68,4 @@ func insertStatsParts(ctx context.Context, tx *db.Tx, parts []statsPart) error {
 		}
 	}
 	return nil
-}
-
-// statsPlaceholders is n comma-separated placeholders.
-func statsPlaceholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }

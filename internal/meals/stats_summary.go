@@ -93,7 +93,7 @@ func (s *Store) freshenStats(ctx context.Context, periods []statsPeriod) ([]stat
 		keys[i] = p.key
 	}
 	rows, err := s.DB.Query(ctx, `SELECT period FROM meal_stats_periods WHERE version = built_version AND period IN (`+
-		statsPlaceholders(len(keys))+`)`, keys...)
+		db.Placeholders(len(keys))+`)`, keys...)
 	if err != nil {
 		return nil, fmt.Errorf("read the meal statistics' periods: %w", err)
 	}

@@ -23,7 +23,7 @@ type PayeeInput struct {
 // as the system, with one audit event for the batch. Households that already have a payee keep it.
 func (s *Store) LoadPayees(ctx context.Context, in []PayeeInput) (int, error) {
 	const cols = 9
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	row := "(" + db.Placeholders(cols) + ")"
 	n := 0
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		for start := 0; start < len(in); start += 500 {

@@ -25,7 +25,7 @@ func (b *builder) values(l Line) []any {
 
 // flush writes the queued lines in batches and empties the queue.
 func (b *builder) flush(ctx context.Context) error {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", 15), ", ") + ")"
+	row := "(" + db.Placeholders(15) + ")"
 	for start := 0; start < len(b.lines); start += lineBatch {
 		chunk := b.lines[start:min(start+lineBatch, len(b.lines))]
 		args := make([]any, 0, len(chunk)*15)

@@ -179,7 +179,7 @@ func (b *batch) flush(ctx context.Context) error {
 			return err
 		}
 	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.cols), ", ") + ")"
+	row := "(" + db.Placeholders(b.cols) + ")"
 	q := b.prefix + strings.TrimSuffix(strings.Repeat(row+", ", b.rows), ", ")
 	_, err := b.tx.Exec(ctx, q, b.args...)
 	b.args, b.rows = b.args[:0], 0
