@@ -78,13 +78,10 @@ func staffDeathFrom(died civil.Date) time.Time { return died.AddDays(1).Time(civ
 // monitorFraudDeaths adds the dates of death that monitoring warnings of the given rules report
 // about diners, read from the first of fields the evidence holds.
 func monitorFraudDeaths(ctx context.Context, q db.Querier, rules, fields []string, out map[int64]fraudDeath) error {
-	args := make([]any, len(rules))
-	for i, r := range rules {
-		args[i] = r
-	}
+	in, args := db.In("w.rule", rules)
 	rows, err := q.Query(ctx, `SELECT d.id, w.id, w.rule, w.evidence FROM monitor_warnings w
 		JOIN diners d ON d.id_hash = w.subject_hash
-		WHERE w.rule IN (`+db.Placeholders(len(rules))+`)
+		WHERE `+in+`
 		AND NOT (w.state = 'closed' AND w.outcome = 'dismiss')`, args...)
 	if err != nil {
 		return err

@@ -52,8 +52,8 @@ func histByIDs[T any](ctx context.Context, q db.Querier, query string, ids []int
 	out := map[int64]*T{}
 	ids = histUnique(ids)
 	for start := 0; start < len(ids); start += historyBatch {
-		in, args := histInList(ids[start:min(start+historyBatch, len(ids))])
-		rows, err := q.Query(ctx, query+` WHERE id IN `+in+strings.Join(suffix, ""), args...)
+		in, args := db.In("id", ids[start:min(start+historyBatch, len(ids))])
+		rows, err := q.Query(ctx, query+` WHERE `+in+strings.Join(suffix, ""), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -103,13 +103,4 @@ func histUnique(ids []int64) []int64 {
 	out := slices.Clone(ids)
 	slices.SortFunc(out, cmp.Compare[int64])
 	return slices.Compact(out)
-}
-
-// histInList is "(?, ?, …)" for ids and the ids as arguments.
-func histInList(ids []int64) (string, []any) {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return "(" + db.Placeholders(len(ids)) + ")", args
 }

@@ -93,11 +93,11 @@ func (h *historyLoad) recorded(ctx context.Context, tx *db.Tx, dinerIDs []int64)
 	ids := histUnique(dinerIDs)
 	for start := 0; start < len(ids); start += historyBatch {
 		chunk := ids[start:min(start+historyBatch, len(ids))]
-		in, args := histInList(chunk)
+		in, args := db.In("diner_id", chunk)
 		args = append(args, h.from.String(), h.to.String())
 		rows, err := tx.Query(ctx, `SELECT canteen_id, idempotency_key, diner_id, served_on,
 			CASE WHEN status = 'served' AND diner_pays_fen < price_fen THEN 1 ELSE 0 END
-			FROM meal_transactions WHERE diner_id IN `+in+` AND served_on >= ? AND served_on <= ?`, args...)
+			FROM meal_transactions WHERE `+in+` AND served_on >= ? AND served_on <= ?`, args...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -117,7 +117,7 @@ func (h *historyLoad) recorded(ctx context.Context, tx *db.Tx, dinerIDs []int64)
 		if err := rows.Err(); err != nil {
 			return nil, nil, err
 		}
-		rows, err = tx.Query(ctx, `SELECT diner_id, meal_day, COUNT(*) FROM meal_orders WHERE diner_id IN `+in+`
+		rows, err = tx.Query(ctx, `SELECT diner_id, meal_day, COUNT(*) FROM meal_orders WHERE `+in+`
 			AND meal_day >= ? AND meal_day <= ? AND status IN ('placed', 'paid') AND diner_pays_fen < price_fen
 			GROUP BY diner_id, meal_day`, args...)
 		if err != nil {

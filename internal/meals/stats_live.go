@@ -50,18 +50,9 @@ func (q *statsQuery) pass(ctx context.Context, d *db.DB, from, to civil.Date, by
 	return ps.done(), nil
 }
 
-// statsIn is the condition that column is one of ids, and its arguments.
-func statsIn(column string, ids []int64) (string, []any) {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return column + ` IN (` + db.Placeholders(len(ids)) + `)`, args
-}
-
 // passMeals adds the meals of canteens ids into ps, one row per part and diner.
 func (q *statsQuery) passMeals(ctx context.Context, d *db.DB, from, to civil.Date, period string, ids []int64, ps *statsParts) error {
-	in, args := statsIn("t.canteen_id", ids)
+	in, args := db.In("t.canteen_id", ids)
 	rc, rargs := db.PrefixRange("t.region_code", q.region)
 	args = append(append(args, rargs...), from.String(), to.String())
 	rows, err := d.Query(ctx, `SELECT t.canteen_id, t.region_code, `+period+`, t.diner_id, COUNT(*),
@@ -100,7 +91,7 @@ func (q *statsQuery) passMeals(ctx context.Context, d *db.DB, from, to civil.Dat
 // order's meal is served by the order's canteen (Fulfil). A meal in no part is not one of the
 // query's and is left out.
 func (q *statsQuery) passDelivered(ctx context.Context, d *db.DB, from, to civil.Date, period string, ids []int64, ps *statsParts) error {
-	in, args := statsIn("o.canteen_id", ids)
+	in, args := db.In("o.canteen_id", ids)
 	rc, rargs := db.PrefixRange("t.region_code", q.region)
 	args = append(append(args, from.String(), to.String(), true, from.String(), to.String()), rargs...)
 	rows, err := d.Query(ctx, `SELECT t.canteen_id, t.region_code, `+period+`, COUNT(*)

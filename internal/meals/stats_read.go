@@ -70,11 +70,8 @@ func (q *statsQuery) summaries(ctx context.Context, d *db.DB, keys []string) ([]
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
-	from, where, args := q.summaryFilter(`s.period IN (`+db.Placeholders(len(keys))+`)`, args...)
+	in, args := db.In("s.period", keys)
+	from, where, args := q.summaryFilter(in, args...)
 	rows, err := d.Query(ctx, `SELECT s.period, s.canteen_id, s.region_code, s.meals, s.online_meals, s.delivered_meals,
 		s.price_fen, s.diner_fen, s.city_fen, s.district_fen, s.street_fen, s.diner_count, s.diners
 		FROM `+from+` WHERE `+where, args...)

@@ -16,9 +16,9 @@ import (
 var statsBeforeStore func(span statsPeriod)
 
 // statsVersions reads the versions of the periods keys.
-func (s *Store) statsVersions(ctx context.Context, keys []any) (map[string]int64, error) {
-	rows, err := s.DB.Query(ctx, `SELECT period, version FROM meal_stats_periods WHERE period IN (`+
-		db.Placeholders(len(keys))+`)`, keys...)
+func (s *Store) statsVersions(ctx context.Context, keys []string) (map[string]int64, error) {
+	in, args := db.In("period", keys)
+	rows, err := s.DB.Query(ctx, `SELECT period, version FROM meal_stats_periods WHERE `+in, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -45,6 +45,21 @@ func (s *Store) dropOldDays(ctx context.Context, tx *db.Tx) error {
 		}
 	}
 	return nil
+}
+
+// markPeriods makes sure the periods keys have their row in meal_stats_periods and, when bump is
+// set, moves each one's version on so that its summary is summed again: the writers' mark
+// (statsTouched, whose keys come sorted, so two PostgreSQL writers lock the rows in the same
+// order) and a sum's registration of the periods it is about to store.
+func markPeriods(ctx context.Context, q db.Querier, keys []string, bump bool) error {
+	row, conflict := "(?, 0, -1)", "DO NOTHING"
+	if bump {
+		row, conflict = "(?, 1, -1)", "DO UPDATE SET version = meal_stats_periods.version + 1"
+	}
+	_, args := db.In("period", keys)
+	_, err := q.Exec(ctx, `INSERT INTO meal_stats_periods (period, version, built_version) VALUES `+
+		strings.TrimSuffix(strings.Repeat(row+", ", len(keys)), ", ")+` ON CONFLICT (period) `+conflict, args...)
+	return err
 }
 
 // statsSummaryBatch is how many rows one INSERT of summaries carries (13 values each).

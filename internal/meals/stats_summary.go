@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/minzheng/minzheng/internal/civil"
 	"github.com/minzheng/minzheng/internal/db"
@@ -45,6 +44,15 @@ func monthPeriod(m civil.Month) statsPeriod {
 // dayPeriod is the period of a closed day of a month not yet closed.
 func dayPeriod(d civil.Date) statsPeriod { return statsPeriod{d.String(), d, d, true} }
 
+// periodKeys are the keys of periods, in their order.
+func periodKeys(periods []statsPeriod) []string {
+	keys := make([]string, len(periods))
+	for i, p := range periods {
+		keys[i] = p.key
+	}
+	return keys
+}
+
 // statsTouched bumps the version of every period a reader may have summed that days fall in, so
 // that it is summed again: what every writer of meals on a past day — a history load, an order
 // fulfilled late, a meal voided — must call in its transaction. A meal of today (the counter's)
@@ -69,13 +77,7 @@ func (s *Store) statsTouched(ctx context.Context, tx *db.Tx, days ...civil.Date)
 		return nil
 	}
 	keys := slices.Sorted(maps.Keys(seen))
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO meal_stats_periods (period, version, built_version) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?, 1, -1), ", len(keys)), ", ")+`
-		ON CONFLICT (period) DO UPDATE SET version = meal_stats_periods.version + 1`, args...); err != nil {
+	if err := markPeriods(ctx, tx, keys, true); err != nil {
 		return fmt.Errorf("mark the meal statistics of %s to %s stale: %w", keys[0], keys[len(keys)-1], err)
 	}
 	return nil
@@ -88,12 +90,8 @@ func (s *Store) freshenStats(ctx context.Context, periods []statsPeriod) ([]stat
 	if len(periods) == 0 {
 		return nil, nil
 	}
-	keys := make([]any, len(periods))
-	for i, p := range periods {
-		keys[i] = p.key
-	}
-	rows, err := s.DB.Query(ctx, `SELECT period FROM meal_stats_periods WHERE version = built_version AND period IN (`+
-		db.Placeholders(len(keys))+`)`, keys...)
+	in, args := db.In("period", periodKeys(periods))
+	rows, err := s.DB.Query(ctx, `SELECT period FROM meal_stats_periods WHERE version = built_version AND `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read the meal statistics' periods: %w", err)
 	}
@@ -149,12 +147,8 @@ func (s *Store) sumStats(ctx context.Context, span statsPeriod) ([]statsPeriod, 
 			periods = append(periods, dayPeriod(d))
 		}
 	}
-	keys := make([]any, len(periods))
-	for i, p := range periods {
-		keys[i] = p.key
-	}
-	if _, err := s.DB.Exec(ctx, `INSERT INTO meal_stats_periods (period, version, built_version) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?, 0, -1), ", len(keys)), ", ")+` ON CONFLICT (period) DO NOTHING`, keys...); err != nil {
+	keys := periodKeys(periods)
+	if err := markPeriods(ctx, s.DB, keys, false); err != nil {
 		return nil, err
 	}
 	versions, err := s.statsVersions(ctx, keys)

@@ -30,3 +30,14 @@ func Column[T any](rows *sql.Rows, err error) ([]T, error) {
 func Placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
+
+// In is the condition that column is one of vals ("column IN (?, ?)") with vals as its
+// arguments, for the lists of ids, keys and codes that statements take in chunks. vals must not
+// be empty: "IN ()" is not SQL, and a caller with nothing to look for has no query to run.
+func In[T any](column string, vals []T) (string, []any) {
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return column + " IN (" + Placeholders(len(vals)) + ")", args
+}
