@@ -12,28 +12,18 @@ import (
 // of it on the parameter page rather than when the hourly scan stops; other parameters pass.
 func CheckFraudParam(p policy.Param) error {
 	for _, r := range fraudRuleSet {
-		for _, fp := range r.Params {
+		for _, short := range fraudRequiredParams[r.Kind] {
+			fp, _ := r.param(short) // checkFraudRule made sure it is declared
 			if fp.Name != p.Name {
 				continue
 			}
-			if f, ok := fraudLimitFieldOf(fp.Name); ok && !f.allows(p.Value) {
+			if f := fraudLimitFields[short]; !f.allows(p.Value) {
 				return apperr.FieldMsg("value", "meals.fraud.param_range", fp.Label, fp.Name, p.Value, fraudRange(f.min, f.max))
 			}
 			return nil
 		}
 	}
 	return nil
-}
-
-// fraudLimitFieldOf is the field and range of the threshold named name, by its short name (the
-// part after the last dot).
-func fraudLimitFieldOf(name string) (fraudLimitField, bool) {
-	for short, f := range fraudLimitFields {
-		if len(name) > len(short) && name[len(name)-len(short)-1:] == "."+short {
-			return f, true
-		}
-	}
-	return fraudLimitField{}, false
 }
 
 // allows says whether v is within the field's range: at least min and, when max is not zero, at
